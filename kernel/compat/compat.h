@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * offloadsim: every difference between the kernels offloadsim builds for
+ * (Debian 12's 6.1 and 6.12) lives here. Core files call the osim_ or
+ * newest upstream name and never test a version.
+ *
+ * probed.h is generated at build time by probe.sh from the headers the
+ * module is built against.
+ */
+#ifndef _OSIM_COMPAT_H
+#define _OSIM_COMPAT_H
+
+#include <linux/ethtool.h>
+#include <net/rtnetlink.h>
+
+#include "probed.h"
+
+static inline int osim_rtnl_configure_link(struct net_device *dev,
+					   const struct ifinfomsg *ifm)
+{
+#ifdef OSIM_HAVE_RTNL_CONFIGURE_LINK_NLH
+	return rtnl_configure_link(dev, ifm, 0, NULL);
+#else
+	return rtnl_configure_link(dev, ifm);
+#endif
+}
+
+#ifndef OSIM_HAVE_ETHTOOL_PUTS
+/* As upstream's, in net/ethtool/ioctl.c. */
+static inline void ethtool_puts(u8 **data, const char *str)
+{
+	strscpy((char *)*data, str, ETH_GSTRING_LEN);
+	*data += ETH_GSTRING_LEN;
+}
+#endif
+
+#endif /* _OSIM_COMPAT_H */

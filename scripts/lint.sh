@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Static checks that do not need a kernel build: checkpatch.pl --strict on
+# every kernel source file, and bash -n on every script. (The W=1 and
+# sparse builds are scripts/build-matrix.sh.)
+#
+# checkpatch.pl comes from Debian's linux-source-6.12 (installed by
+# scripts/install-deps.sh) and is unpacked once into .tools/.
+
+set -eu
+cd "$(dirname "$0")/.."
+
+cp=.tools/checkpatch.pl
+if [ ! -f "$cp" ]; then
+	tarball=$(ls /usr/src/linux-source-6.12*.tar.xz 2>/dev/null | sort -V | tail -n 1)
+	[ -n "$tarball" ] || { echo "lint: no linux-source-6.12 (scripts/install-deps.sh)" >&2; exit 1; }
+	mkdir -p .tools
+	dir=$(basename "$tarball" .tar.xz)
+	tar -xJf "$tarball" -C .tools --strip-components=2 \
+		"$dir/scripts/checkpatch.pl" "$dir/scripts/spelling.txt" \
+		"$dir/scripts/const_structs.checkpatch"
+fi
+
+rc=0
+files=$(find kernel -name '*.[ch]' ! -name probed.h | sort)
+# shellcheck disable=SC2086
+if ! perl "$cp" --no-tree --strict --terse --show-types -f $files; then
+	rc=1
+fi
+
+for f in scripts/*.sh selftests/*.sh .ci/run; do
+	bash -n "$f" || rc=1
+done
+
+[ "$rc" = 0 ] && echo "lint: clean"
+exit $rc
