@@ -1,0 +1,103 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: install what is missing, build the module for every supported
+# kernel, boot each kernel in a throw-away QEMU VM and run the selftest suite
+# there. Ends with one line "N passed, N failed, N skipped" counting one
+# result per test per kernel; exits 0 only if nothing failed.
+#
+# Environment:
+#   KERNELS="6.12 6.1"   kernel series (or full releases) to test
+#   TESTS="pair_basic"   tests to run (default: selftests/Makefile TEST_PROGS)
+#
+# A test that crashes the guest is recorded as failed and the VM is booted
+# again for the tests after it, so one oops never hides other results.
+
+set -eu
+cd "$(dirname "$0")/.."
+top=$PWD
+
+scripts/install-deps.sh
+. scripts/kernels.sh
+
+kernels=${KERNELS:-6.12 6.1}
+read -r -a tests <<<"${TESTS:-$(make -s -C selftests list)}"
+
+make -s tools
+# shellcheck disable=SC2086
+releases=$(osim_kernels $kernels)
+[ -n "$releases" ] || { echo "check: no kernel matches KERNELS=$kernels" >&2; exit 1; }
+# shellcheck disable=SC2086
+scripts/build-matrix.sh $kernels
+
+per_test=$(sed -n 's/^timeout=//p' selftests/settings)
+stamp=$(date +%Y%m%d-%H%M%S)
+pass=0
+fail=0
+skip=0
+summary=()
+
+for rel in $releases; do
+	out=$top/results/check-$stamp/$rel
+	mkdir -p "$out"
+	res=$out/results
+	: >"$res"
+	left=("${tests[@]%.sh}")
+	boot=0
+
+	while [ ${#left[@]} -gt 0 ]; do
+		boot=$((boot + 1))
+		echo "check: $rel: boot $boot: ${left[*]}"
+		rc=0
+		scripts/vm.sh --kernel "$rel" \
+			--timeout $(((${#left[@]} + 1) * per_test + 120)) \
+			--log "$out/console-$boot.log" -- \
+			selftests/run.sh --module ".build/$rel/offloadsim.ko" \
+			--results "$res" "${left[@]}" || rc=$?
+
+		# A test left "running" is where the guest died or timed out.
+		crashed=$(awk '{ s[$1] = $2 } END { for (t in s) if (s[t] == "running") print t }' "$res")
+		for t in $crashed; do
+			echo "check: $rel: $t did not finish (vm exit $rc): failed" >&2
+			echo "$t fail" >>"$res"
+		done
+
+		# vm.sh exit 3: the kernel log has a report the runner could not
+		# pin on a test (e.g. after the last one). Count it as a failure.
+		if [ "$rc" = 3 ] && ! grep -q ' fail$' "$res"; then
+			echo "kernel_log fail" >>"$res"
+		fi
+
+		done_tests=$(awk '$2 != "running" { print $1 }' "$res" | sort -u)
+		next=()
+		for t in "${left[@]}"; do
+			grep -qx "$t" <<<"$done_tests" || next+=("$t")
+		done
+		if [ ${#next[@]} -eq ${#left[@]} ]; then
+			# No progress: the VM did not even start the first test.
+			for t in "${left[@]}" offloadsim_unload; do
+				echo "$t fail" >>"$res"
+			done
+			echo "check: $rel: VM made no progress (exit $rc), see $out" >&2
+			break
+		fi
+		left=("${next[@]}")
+	done
+
+	# Verdict per test: fail if any boot failed it, else its last result.
+	while read -r t r; do
+		summary+=("$(printf '%-24s %-20s %s' "$rel" "$t" "$r")")
+		case $r in
+		pass) pass=$((pass + 1)) ;;
+		skip) skip=$((skip + 1)) ;;
+		*) fail=$((fail + 1)) ;;
+		esac
+	done < <(awk '$2 != "running" { if (s[$1] != "fail") s[$1] = $2; if (!($1 in o)) o[$1] = n++ }
+		END { for (t in s) print o[t], t, s[t] }' "$res" | sort -n | cut -d' ' -f2-)
+done
+
+echo
+echo "check: results in results/check-$stamp/"
+printf '%s\n' "${summary[@]}"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]

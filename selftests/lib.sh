@@ -1,0 +1,369 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# offloadsim selftest library: KTAP output, cleanup, the module, network
+# namespaces and pairs. Every test sources this file and nothing else.
+#
+# Conventions (those of tools/testing/selftests): a test prints KTAP on
+# stdout and exits 0 (pass), 1 (fail) or 4 (skip); diagnostics are KTAP
+# comments ("# ...").
+
+set -u
+
+OSIM_LIB_DIR=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+OSIM_TOP=$(dirname "$OSIM_LIB_DIR")
+: "${OSIM_KO:=$OSIM_TOP/kernel/offloadsim.ko}"
+# ip(8) finds "type offloadsim" through this plugin (tools/iproute2).
+: "${IP_LIB_DIR:=$OSIM_TOP/tools/iproute2}"
+export IP_LIB_DIR
+OSIM_NEWLINK=$OSIM_TOP/tools/nl/osim_newlink
+
+ksft_pass=0
+ksft_fail=1
+ksft_skip=4
+
+# Addresses of the two ends of a test pair (documentation ranges).
+OSIM_IP4_A=192.0.2.1
+OSIM_IP4_B=192.0.2.2
+OSIM_IP6_A=2001:db8::1
+OSIM_IP6_B=2001:db8::2
+
+##############################################################################
+# KTAP
+
+KTAP_NUM=0
+KTAP_PLAN=0
+KTAP_PASS=0
+KTAP_FAIL=0
+KTAP_SKIP=0
+
+ktap_header()
+{
+	echo "TAP version 13"
+}
+
+ktap_plan()
+{
+	KTAP_PLAN=$1
+	echo "1..$1"
+}
+
+ktap_msg()
+{
+	echo "# $*"
+}
+
+ktap_pass()
+{
+	KTAP_NUM=$((KTAP_NUM + 1))
+	KTAP_PASS=$((KTAP_PASS + 1))
+	echo "ok $KTAP_NUM $1"
+}
+
+# ktap_fail DESC [WHY]
+ktap_fail()
+{
+	KTAP_NUM=$((KTAP_NUM + 1))
+	KTAP_FAIL=$((KTAP_FAIL + 1))
+	[ -n "${2:-}" ] && ktap_msg "$2"
+	echo "not ok $KTAP_NUM $1"
+}
+
+# ktap_skip DESC WHY
+ktap_skip()
+{
+	KTAP_NUM=$((KTAP_NUM + 1))
+	KTAP_SKIP=$((KTAP_SKIP + 1))
+	echo "ok $KTAP_NUM $1 # SKIP $2"
+}
+
+# ktap_skip_all WHY: the whole test cannot run here.
+ktap_skip_all()
+{
+	echo "1..0 # SKIP $*"
+	exit $ksft_skip
+}
+
+# ktap_bail WHY: a setup step failed; later subtests are meaningless.
+ktap_bail()
+{
+	echo "Bail out! $*"
+	exit $ksft_fail
+}
+
+# check DESC CMD [ARGS...]: one subtest that passes if CMD succeeds. CMD's
+# output is shown as KTAP comments only when it fails.
+check()
+{
+	local desc=$1 out
+	shift
+
+	if out=$("$@" 2>&1); then
+		ktap_pass "$desc"
+	else
+		ktap_fail "$desc" "$(echo "$out" | tail -n 20 | sed 's/^/  /')"
+	fi
+}
+
+# check_fail DESC CMD [ARGS...]: passes if CMD fails.
+check_fail()
+{
+	local desc=$1
+	shift
+
+	check "$desc" osim_not "$@"
+}
+
+osim_not()
+{
+	if "$@"; then
+		echo "unexpectedly succeeded: $*"
+		return 1
+	fi
+	return 0
+}
+
+ktap_finish()
+{
+	echo "# Totals: pass:$KTAP_PASS fail:$KTAP_FAIL xfail:0 xpass:0 skip:$KTAP_SKIP error:0"
+	if [ "$KTAP_NUM" -ne "$KTAP_PLAN" ]; then
+		echo "# planned $KTAP_PLAN subtests, ran $KTAP_NUM"
+		exit $ksft_fail
+	fi
+	[ "$KTAP_FAIL" -eq 0 ] || exit $ksft_fail
+	[ "$KTAP_PASS" -gt 0 ] || exit $ksft_skip
+	exit $ksft_pass
+}
+
+##############################################################################
+# Cleanup: defer CMD runs CMD at exit, last deferred first.
+
+OSIM_DEFERRED=()
+
+defer()
+{
+	OSIM_DEFERRED+=("$*")
+}
+
+osim_cleanup()
+{
+	local i
+
+	for ((i = ${#OSIM_DEFERRED[@]} - 1; i >= 0; i--)); do
+		eval "${OSIM_DEFERRED[i]}" >/dev/null 2>&1 || true
+	done
+	OSIM_DEFERRED=()
+}
+
+trap osim_cleanup EXIT
+
+##############################################################################
+# Environment
+
+# require_cmd CMD...: skip the whole test if a tool is missing.
+require_cmd()
+{
+	local c
+
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || ktap_skip_all "$c not installed"
+	done
+}
+
+require_root()
+{
+	[ "$(id -u)" = 0 ] || ktap_skip_all "needs root"
+}
+
+osim_module_loaded()
+{
+	[ -d /sys/module/offloadsim ]
+}
+
+# osim_load: make sure the module under test is loaded (skip if it cannot
+# be: wrong kernel, or not built).
+osim_load()
+{
+	osim_module_loaded && return 0
+	[ -f "$OSIM_KO" ] || ktap_skip_all "module not built: $OSIM_KO"
+	insmod "$OSIM_KO" || ktap_bail "insmod $OSIM_KO failed"
+}
+
+osim_unload()
+{
+	osim_module_loaded || return 0
+	rmmod offloadsim
+}
+
+# osim_setup: the common prologue of every test.
+osim_setup()
+{
+	require_root
+	require_cmd ip ethtool
+	[ -x "$OSIM_NEWLINK" ] && [ -f "$IP_LIB_DIR/link_offloadsim.so" ] ||
+		ktap_skip_all "tools not built (make tools)"
+	osim_load
+}
+
+##############################################################################
+# Waiting
+
+# wait_for SECONDS CMD [ARGS...]: poll CMD every 0.1 s until it succeeds.
+wait_for()
+{
+	local deadline=$(($(date +%s%N) / 1000000 + $1 * 1000))
+	shift
+
+	until "$@" >/dev/null 2>&1; do
+		[ $(($(date +%s%N) / 1000000)) -lt "$deadline" ] || return 1
+		sleep 0.1
+	done
+}
+
+##############################################################################
+# Namespaces
+
+OSIM_NS_LIST=()
+
+# setup_ns VAR...: create one namespace per VAR, named "VAR-<random>",
+# with lo up; VAR holds the name. Removed at exit.
+setup_ns()
+{
+	local var name
+
+	for var in "$@"; do
+		name=$(mktemp -u "${var}-XXXXXX")
+		ip netns add "$name" || ktap_bail "ip netns add $name failed"
+		ip -n "$name" link set lo up
+		OSIM_NS_LIST+=("$name")
+		defer ip netns del "$name"
+		eval "$var=$name"
+	done
+}
+
+# in_ns NS CMD...: run CMD in NS (NS may be "" for the initial namespace).
+in_ns()
+{
+	local ns=$1
+	shift
+
+	if [ -n "$ns" ]; then
+		ip netns exec "$ns" "$@"
+	else
+		"$@"
+	fi
+}
+
+##############################################################################
+# Pairs
+
+# link_exists [NS] DEV
+link_exists()
+{
+	if [ $# -eq 2 ]; then
+		ip -n "$1" link show dev "$2" >/dev/null 2>&1
+	else
+		ip link show dev "$1" >/dev/null 2>&1
+	fi
+}
+
+# osim_links [NS]: names of the offloadsim devices in NS, one per line.
+osim_links()
+{
+	local nsarg=()
+
+	[ -n "${1:-}" ] && nsarg=(-n "$1")
+	ip "${nsarg[@]}" -o link show type offloadsim 2>/dev/null |
+		awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'
+}
+
+# osim_pair_add DEV_A DEV_B: a pair in the initial namespace, deleted at exit.
+osim_pair_add()
+{
+	ip link add "$1" type offloadsim peer name "$2" || return 1
+	defer ip link del "$1"
+}
+
+# osim_pair_ns NS_A NS_B [DEV_A DEV_B]: a pair with DEV_A in NS_A and DEV_B
+# in NS_B, up, with OSIM_IP{4,6}_A on DEV_A and OSIM_IP{4,6}_B on DEV_B.
+osim_pair_ns()
+{
+	local ns_a=$1 ns_b=$2 a=${3:-osim_a} b=${4:-osim_b}
+
+	ip link add "$a" netns "$ns_a" type offloadsim \
+		peer name "$b" netns "$ns_b" || return 1
+	ip -n "$ns_a" addr add "$OSIM_IP4_A/24" dev "$a"
+	ip -n "$ns_b" addr add "$OSIM_IP4_B/24" dev "$b"
+	ip -n "$ns_a" addr add "$OSIM_IP6_A/64" dev "$a" nodad
+	ip -n "$ns_b" addr add "$OSIM_IP6_B/64" dev "$b" nodad
+	ip -n "$ns_a" link set "$a" up
+	ip -n "$ns_b" link set "$b" up
+	wait_for 5 osim_has_carrier "$ns_a" "$a" &&
+		wait_for 5 osim_has_carrier "$ns_b" "$b"
+}
+
+# osim_has_carrier NS DEV
+osim_has_carrier()
+{
+	[ "$(in_ns "$1" cat "/sys/class/net/$2/carrier" 2>/dev/null)" = 1 ]
+}
+
+# osim_link_stat NS DEV COUNTER: one of /sys/class/net/DEV/statistics/.
+osim_link_stat()
+{
+	in_ns "$1" cat "/sys/class/net/$2/statistics/$3"
+}
+
+# osim_ethtool_stat NS DEV NAME: one `ethtool -S` counter.
+osim_ethtool_stat()
+{
+	in_ns "$1" ethtool -S "$2" | awk -v n="$3:" '$1 == n { print $2; f = 1 }
+		END { exit !f }'
+}
+
+##############################################################################
+# Traffic
+
+# bg_ns NS CMD [ARGS...]: start CMD in NS in the background, killed at exit;
+# its pid in OSIM_BG_PID. "ip netns exec" execs CMD, so the pid is CMD's.
+bg_ns()
+{
+	local ns=$1
+	shift
+
+	ip netns exec "$ns" "$@" &
+	OSIM_BG_PID=$!
+	defer kill "$OSIM_BG_PID"
+}
+
+# osim_listening NS PORT: a TCP socket listens on PORT in NS.
+osim_listening()
+{
+	[ -n "$(in_ns "$1" ss -Htln "sport = :$2")" ]
+}
+
+# osim_tcp_transfer NS_SRC NS_DST DST_ADDR FILE: send FILE over TCP with
+# socat from NS_SRC to NS_DST and print the sha256 of what arrived.
+osim_tcp_transfer()
+{
+	local ns_src=$1 ns_dst=$2 addr=$3 file=$4 port=${OSIM_PORT:-5201}
+	local out srv
+
+	out=$(mktemp /tmp/osim-rx.XXXXXX)
+	ip netns exec "$ns_dst" socat -u "TCP6-LISTEN:$port,reuseaddr,ipv6only=0" \
+		"CREATE:$out" &
+	srv=$!
+	if ! wait_for 10 osim_listening "$ns_dst" "$port"; then
+		kill "$srv"
+		rm -f "$out"
+		return 1
+	fi
+
+	case $addr in
+	*:*) addr="[$addr]" ;;
+	esac
+	in_ns "$ns_src" timeout 300 socat -u "OPEN:$file" "TCP:$addr:$port"
+	wait "$srv"
+	sha256sum <"$out" | cut -d' ' -f1
+	rm -f "$out"
+}
