@@ -19,6 +19,8 @@ static int osim_dev_init(struct net_device *dev)
 
 	priv->dev = dev;
 	priv->rx_ring_size = OSIM_RX_RING_DEFAULT;
+	priv->lso_mtu = osim_default_lso_mtu;
+	priv->wire_mtu = osim_default_wire_mtu;
 
 	priv->rq = kcalloc(dev->num_rx_queues, sizeof(*priv->rq), GFP_KERNEL);
 	if (!priv->rq)
@@ -101,11 +103,26 @@ static int osim_get_iflink(const struct net_device *dev)
 	return iflink;
 }
 
+/* The segmentation engine checksums every frame it cuts: USO, like TSO,
+ * needs checksum offload. (Newer cores enforce this for USO themselves;
+ * 6.1's netdev_fix_features() does not.)
+ */
+static netdev_features_t osim_fix_features(struct net_device *dev,
+					   netdev_features_t features)
+{
+	if ((features & NETIF_F_GSO_UDP_L4) &&
+	    (features & OSIM_TX_CSUM_FEATURES) != OSIM_TX_CSUM_FEATURES)
+		features &= ~NETIF_F_GSO_UDP_L4;
+	return features;
+}
+
 static const struct net_device_ops osim_netdev_ops = {
 	.ndo_init		= osim_dev_init,
 	.ndo_open		= osim_open,
 	.ndo_stop		= osim_stop,
 	.ndo_start_xmit		= osim_start_xmit,
+	.ndo_features_check	= osim_features_check,
+	.ndo_fix_features	= osim_fix_features,
 	.ndo_get_stats64	= osim_get_stats64,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
@@ -124,6 +141,16 @@ void osim_setup(struct net_device *dev)
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = osim_dev_free;
 
+	dev->sysfs_groups[0] = &osim_sysfs_group;
+
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = ETH_MAX_MTU;
+
+	/* Every transmit offload the engine performs can be toggled, and is
+	 * on by default as on a NIC. The device reads any page, so highdma
+	 * is fixed on.
+	 */
+	dev->hw_features = OSIM_TX_FEATURES;
+	dev->features = OSIM_TX_FEATURES | NETIF_F_HIGHDMA;
+	dev->vlan_features = OSIM_TX_FEATURES | NETIF_F_HIGHDMA;
 }

@@ -9,6 +9,7 @@
  * the host does not replenish its ring fast enough.
  */
 #include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 
@@ -70,16 +71,27 @@ bool osim_rx_enqueue(struct net_device *dev, struct sk_buff *skb)
 
 	/* Pairs with smp_store_release() in osim_rx_open(). */
 	if (unlikely(!smp_load_acquire(&priv->rx_up))) {
+		dev_core_stats_rx_dropped_inc(dev);
 		kfree_skb(skb);
 		return false;
 	}
 
 	rq = &priv->rq[skb_get_queue_mapping(skb) % dev->real_num_rx_queues];
 
+	/* A NIC takes frames up to its MTU plus Ethernet and one VLAN tag. */
+	if (unlikely(skb->len > dev->mtu + dev->hard_header_len + VLAN_HLEN)) {
+		spin_lock(&rq->ring.producer_lock);
+		u64_stats_update_begin(&rq->pstats.syncp);
+		u64_stats_inc(&rq->pstats.length_errors);
+		u64_stats_update_end(&rq->pstats.syncp);
+		spin_unlock(&rq->ring.producer_lock);
+		kfree_skb(skb);
+		return false;
+	}
+
 	/* Copies user zerocopy frags, scrubs cross-netns state and runs
-	 * eth_type_trans(). A frame the receiver cannot take (down, or
-	 * longer than its MTU allows) is freed and counted in rx_dropped by
-	 * the core.
+	 * eth_type_trans(). A frame it refuses is freed and counted in
+	 * rx_dropped by the core.
 	 */
 	if (__dev_forward_skb(dev, skb))
 		return false;

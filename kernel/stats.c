@@ -49,12 +49,24 @@ static const struct osim_stat_desc osim_rq_stats_desc[] = {
 	OSIM_RQ_STAT(bytes),
 	OSIM_RQ_STAT(polls),
 	OSIM_RQ_PSTAT(missed),
+	OSIM_RQ_PSTAT(length_errors),
 };
 
 static const struct osim_stat_desc osim_sq_stats_desc[] = {
 	OSIM_SQ_STAT(packets),
 	OSIM_SQ_STAT(bytes),
 	OSIM_SQ_STAT(dropped),
+	OSIM_SQ_STAT(tso_packets),
+	OSIM_SQ_STAT(tso_frames),
+	OSIM_SQ_STAT(tso_bytes),
+	OSIM_SQ_STAT(uso_packets),
+	OSIM_SQ_STAT(uso_frames),
+	OSIM_SQ_STAT(csum_offload),
+	OSIM_SQ_STAT(lso_mtu_frames),
+	OSIM_SQ_STAT(wire_mtu_drops),
+	OSIM_SQ_STAT(malformed),
+	OSIM_SQ_STAT(verify_checked),
+	OSIM_SQ_STAT(verify_mismatch),
 };
 
 #define OSIM_RQ_STATS_LEN	ARRAY_SIZE(osim_rq_stats_desc)
@@ -115,7 +127,7 @@ void osim_stats_fill(const struct net_device *dev, u64 *data)
 void osim_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *tot)
 {
 	struct osim_priv *priv = netdev_priv(dev);
-	u64 packets, bytes, dropped;
+	u64 packets, bytes, dropped, errors;
 	unsigned int q, start;
 
 	for (q = 0; q < dev->num_rx_queues; q++) {
@@ -132,8 +144,11 @@ void osim_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *tot)
 		do {
 			start = u64_stats_fetch_begin(&rq->pstats.syncp);
 			dropped = u64_stats_read(&rq->pstats.missed);
+			errors = u64_stats_read(&rq->pstats.length_errors);
 		} while (u64_stats_fetch_retry(&rq->pstats.syncp, start));
 		tot->rx_missed_errors += dropped;
+		tot->rx_length_errors += errors;
+		tot->rx_errors += errors;
 	}
 
 	for (q = 0; q < dev->num_tx_queues; q++) {

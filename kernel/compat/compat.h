@@ -15,6 +15,14 @@
 
 #include "probed.h"
 
+#ifdef OSIM_HAVE_SKBUFF_REF_H
+#include <linux/skbuff_ref.h>	/* __skb_frag_ref(); before: skbuff.h */
+#endif
+
+#ifdef OSIM_HAVE_NET_GSO_H
+#include <net/gso.h>		/* skb_gso_segment(); before: netdevice.h */
+#endif
+
 static inline int osim_rtnl_configure_link(struct net_device *dev,
 					   const struct ifinfomsg *ifm)
 {
