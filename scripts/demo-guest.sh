@@ -51,7 +51,7 @@ ip -n demo_a -d link show osim0
 step "ethtool -i osim0"
 ip netns exec demo_a ethtool -i osim0
 
-step "ethtool -k osim0 (offload engines arrive in later versions)"
+step "ethtool -k osim0 (what is not [fixed])"
 ip netns exec demo_a ethtool -k osim0 | grep -v 'off \[fixed\]'
 
 step "ping -c 3 192.0.2.2"

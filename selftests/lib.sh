@@ -367,3 +367,57 @@ osim_tcp_transfer()
 	sha256sum <"$out" | cut -d' ' -f1
 	rm -f "$out"
 }
+
+##############################################################################
+# Offloads
+
+# osim_feature NS DEV FEATURE: "on" or "off", as ethtool -k shows it.
+osim_feature()
+{
+	in_ns "$1" ethtool -k "$2" | awk -v f="$3:" '$1 == f { print $2 }'
+}
+
+# osim_knob NS DEV KNOB [VALUE]: read or write /sys/class/net/DEV/offloadsim/KNOB.
+osim_knob()
+{
+	if [ $# -eq 4 ]; then
+		in_ns "$1" sh -c "echo $4 > /sys/class/net/$2/offloadsim/$3"
+	else
+		in_ns "$1" cat "/sys/class/net/$2/offloadsim/$3"
+	fi
+}
+
+# osim_txq_stat NS DEV NAME: NAME summed over the TX queues in ethtool -S.
+osim_txq_stat()
+{
+	in_ns "$1" ethtool -S "$2" |
+		awk -v n="_$3:" 'index($1, "tx_queue_") == 1 &&
+			substr($1, length($1) - length(n) + 1) == n { s += $2 }
+			END { print s + 0 }'
+}
+
+# osim_rxq_stat NS DEV NAME: NAME summed over the RX queues in ethtool -S.
+osim_rxq_stat()
+{
+	in_ns "$1" ethtool -S "$2" |
+		awk -v n="_$3:" 'index($1, "rx_queue_") == 1 &&
+			substr($1, length($1) - length(n) + 1) == n { s += $2 }
+			END { print s + 0 }'
+}
+
+# osim_nstat NS COUNTER: a kernel SNMP counter (e.g. TcpRetransSegs) in NS.
+osim_nstat()
+{
+	in_ns "$1" nstat -asz "$2" | awk -v c="$2" '$1 == c { print $2 }'
+}
+
+# osim_random_file MB: a file of MB MiB of random bytes, removed at exit.
+osim_random_file()
+{
+	local f
+
+	f=$(mktemp /tmp/osim-data.XXXXXX)
+	defer rm -f "$f"
+	head -c "$(($1 * 1024 * 1024))" /dev/urandom >"$f"
+	echo "$f"
+}

@@ -59,20 +59,18 @@ drvinfo_ok()
 }
 check "ethtool -i names driver and version" drvinfo_ok
 
-# Offload engines come with later versions: advertise none of them yet.
+# The receive engines come with a later version: no RX offload yet.
 no_hw_offloads()
 {
 	local k
 
 	k=$(ethtool -k $A)
-	echo "$k" | grep -E 'checksumming|segmentation-offload|receive-offload|gro-hw'
-	echo "$k" | grep -qx 'tx-checksumming: off' &&
-		echo "$k" | grep -qx 'rx-checksumming: off \[fixed\]' &&
-		echo "$k" | grep -qx 'tcp-segmentation-offload: off' &&
+	echo "$k" | grep -E 'receive-offload|rx-checksumming|gro-hw'
+	echo "$k" | grep -qx 'rx-checksumming: off \[fixed\]' &&
 		echo "$k" | grep -qx 'large-receive-offload: off \[fixed\]' &&
 		echo "$k" | grep -qx 'rx-gro-hw: off \[fixed\]'
 }
-check "no hardware offload advertised" no_hw_offloads
+check "no receive offload advertised yet" no_hw_offloads
 
 # --- MTU range 68..65535
 check "MTU 68 accepted" ip link set $A mtu 68
