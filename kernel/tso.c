@@ -338,13 +338,9 @@ int osim_tso_segment(struct net_device *dev, struct sk_buff *skb,
 	/* An engine stuck on its default cuts TCP at lso_mtu, whatever
 	 * gso_size the stack asked for.
 	 */
-	if (lso_mtu && s.l4proto == IPPROTO_TCP) {
-		if (lso_mtu <= s.hdr_len - s.nh_off) {
-			tc->malformed++;
-			return -EINVAL;
-		}
+	BUILD_BUG_ON(OSIM_SEG_MAX_HDR >= OSIM_LSO_MTU_MIN);
+	if (lso_mtu && s.l4proto == IPPROTO_TCP)
 		s.mss = lso_mtu - (s.hdr_len - s.nh_off);
-	}
 
 	if (skb_orphan_frags_rx(skb, GFP_ATOMIC))
 		return -ENOMEM;

@@ -421,3 +421,52 @@ osim_random_file()
 	head -c "$(($1 * 1024 * 1024))" /dev/urandom >"$f"
 	echo "$f"
 }
+
+# osim_counters_agree NS_A DEV_A NS_B DEV_B: DEV_A's tx packets and bytes
+# equal DEV_B's rx packets and bytes, once neighbour discovery and other
+# traffic sent between two reads has settled.
+osim_counters_agree()
+{
+	wait_for 5 __osim_counters_agree "$@" || __osim_counters_agree "$@"
+}
+
+__osim_counters_agree()
+{
+	local txp rxp txb rxb
+
+	txp=$(osim_link_stat "$1" "$2" tx_packets)
+	rxp=$(osim_link_stat "$3" "$4" rx_packets)
+	txb=$(osim_link_stat "$1" "$2" tx_bytes)
+	rxb=$(osim_link_stat "$3" "$4" rx_bytes)
+	echo "$2 tx $txp/$txb, $4 rx $rxp/$rxb"
+	[ "$txp" = "$rxp" ] && [ "$txb" = "$rxb" ]
+}
+
+# osim_tx_clean NS DEV: the transmit engine dropped nothing and found
+# nothing malformed.
+osim_tx_clean()
+{
+	local m d
+
+	m=$(osim_txq_stat "$1" "$2" malformed)
+	d=$(osim_txq_stat "$1" "$2" dropped)
+	echo "$2: malformed $m, dropped $d"
+	[ "$m" = 0 ] && [ "$d" = 0 ]
+}
+
+# osim_no_drops NS DEV [NS DEV...]: no frame dropped or missed on any of
+# the devices (ip -s link: tx_dropped, rx_dropped, rx_missed_errors).
+osim_no_drops()
+{
+	local c v rc=0
+
+	while [ $# -ge 2 ]; do
+		for c in tx_dropped rx_dropped rx_missed_errors; do
+			v=$(osim_link_stat "$1" "$2" $c)
+			echo "$2: $c $v"
+			[ "$v" = 0 ] || rc=1
+		done
+		shift 2
+	done
+	return $rc
+}

@@ -70,24 +70,8 @@ counters()
 }
 check "ip -s link counts the pings on both ends" counters
 
-coherent()
-{
-	local txp rxp txb rxb
-
-	txp=$(osim_link_stat "$ns_a" osim_a tx_packets)
-	rxp=$(osim_link_stat "$ns_b" osim_b rx_packets)
-	txb=$(osim_link_stat "$ns_a" osim_a tx_bytes)
-	rxb=$(osim_link_stat "$ns_b" osim_b rx_bytes)
-	echo "a tx $txp/$txb, b rx $rxp/$rxb"
-	[ "$txp" = "$rxp" ] && [ "$txb" = "$rxb" ]
-}
-
-# Neighbour discovery may send between the reads: settle, then judge.
-coherent_settled()
-{
-	wait_for 5 coherent || coherent
-}
-check "a's tx packets/bytes equal b's rx packets/bytes" coherent_settled
+check "a's tx packets/bytes equal b's rx packets/bytes" \
+	osim_counters_agree "$ns_a" osim_a "$ns_b" osim_b
 
 ethtool_counters()
 {
@@ -102,18 +86,8 @@ ethtool_counters()
 }
 check "ethtool -S per-queue counters agree with ip -s link" ethtool_counters
 
-no_drops()
-{
-	local d
-
-	for d in "$ns_a osim_a" "$ns_b osim_b"; do
-		set -- $d
-		echo "$2: rx_dropped $(osim_link_stat "$1" "$2" rx_dropped) tx_dropped $(osim_link_stat "$1" "$2" tx_dropped) rx_missed $(osim_link_stat "$1" "$2" rx_missed_errors)"
-		[ "$(osim_link_stat "$1" "$2" tx_dropped)" = 0 ] &&
-			[ "$(osim_link_stat "$1" "$2" rx_missed_errors)" = 0 ] || return 1
-	done
-}
-check "no drops" no_drops
+check "no drops" \
+	osim_no_drops "$ns_a" osim_a "$ns_b" osim_b
 
 # --- carrier follows the peer's admin state
 carrier()

@@ -49,36 +49,10 @@ bytes_moved()
 }
 check "tx_bytes covers both transfers" bytes_moved
 
-coherent()
-{
-	local txp rxp txb rxb
+check "a's tx and b's rx counters agree" \
+	osim_counters_agree "$ns_a" osim_a "$ns_b" osim_b
 
-	txp=$(osim_link_stat "$ns_a" osim_a tx_packets)
-	rxp=$(osim_link_stat "$ns_b" osim_b rx_packets)
-	txb=$(osim_link_stat "$ns_a" osim_a tx_bytes)
-	rxb=$(osim_link_stat "$ns_b" osim_b rx_bytes)
-	echo "a tx $txp/$txb, b rx $rxp/$rxb"
-	[ "$txp" = "$rxp" ] && [ "$txb" = "$rxb" ]
-}
-
-# Neighbour discovery may send between the reads: settle, then judge.
-coherent_settled()
-{
-	wait_for 5 coherent || coherent
-}
-check "a's tx and b's rx counters agree" coherent_settled
-
-no_loss()
-{
-	local d
-
-	for d in "$ns_a osim_a" "$ns_b osim_b"; do
-		set -- $d
-		echo "$2: tx_dropped $(osim_link_stat "$1" "$2" tx_dropped) rx_dropped $(osim_link_stat "$1" "$2" rx_dropped) rx_missed_errors $(osim_link_stat "$1" "$2" rx_missed_errors)"
-		[ "$(osim_link_stat "$1" "$2" tx_dropped)" = 0 ] &&
-			[ "$(osim_link_stat "$1" "$2" rx_dropped)" = 0 ] || return 1
-	done
-}
-check "no frame dropped by the device" no_loss
+check "no frame dropped by the device" \
+	osim_no_drops "$ns_a" osim_a "$ns_b" osim_b
 
 ktap_finish

@@ -66,7 +66,6 @@
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +77,9 @@
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 
+#define OSIM_PROG	"osim_capcheck"
+#include "../lib/osim_tool.h"
+
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING	23
 #endif
@@ -85,15 +87,6 @@
 #define RCVBUF_SIZE	(8 << 20)
 #define CAP_BUF_SIZE	(1 << 20)
 #define MAX_FLOWS	4096
-
-#define TCP_FIN	0x01
-#define TCP_SYN	0x02
-#define TCP_RST	0x04
-#define TCP_PSH	0x08
-#define TCP_ACK	0x10
-#define TCP_URG	0x20
-#define TCP_ECE	0x40
-#define TCP_CWR	0x80
 
 enum { EXIT_OK, EXIT_UNUSED, EXIT_USAGE, EXIT_SOCKET };
 enum { DIR_ANY, DIR_IN, DIR_OUT };
@@ -163,87 +156,17 @@ static void usage(FILE *f)
 		"Exit: 0 done, 2 usage error, 3 socket error.\n");
 }
 
-static void __attribute__((format(printf, 1, 2), noreturn))
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "osim_capcheck: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	usage(stderr);
-	exit(EXIT_USAGE);
-}
-
-static unsigned long parse_ul(const char *opt, const char *s, unsigned long max)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || end == s || *end || *s == '-' || v > max) {
-		fprintf(stderr, "osim_capcheck: invalid %s \"%s\" (0..%lu)\n",
-			opt, s, max);
-		exit(EXIT_USAGE);
-	}
-	return v;
-}
-
 static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
 }
 
-static unsigned int get16(const uint8_t *p)
-{
-	return p[0] << 8 | p[1];
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
-}
-
-static uint64_t csum_add(uint64_t sum, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += p[len - 1] << 8;
-	return sum;
-}
-
-static unsigned int csum_fold(uint64_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum;
-}
-
 static uint64_t pseudo_sum(const struct pkt *k)
 {
-	unsigned int proto = k->tcp ? IPPROTO_TCP : IPPROTO_UDP;
-	uint64_t sum;
-
-	if (k->ipv6) {
-		sum = csum_add(0, k->l3 + 8, 32);
-		sum += (k->l4len >> 16) + (k->l4len & 0xffff);
-	} else {
-		sum = csum_add(0, k->l3 + 12, 8);
-		sum += k->l4len;
-	}
-	return sum + proto;
-}
-
-static uint8_t payload_byte(uint32_t n)
-{
-	return (uint64_t)n * 7 % 251;
+	return pseudo_hdr_sum(k->l3 + (k->ipv6 ? 8 : 12),
+			      k->l3 + (k->ipv6 ? 24 : 16), k->ipv6,
+			      k->tcp ? IPPROTO_TCP : IPPROTO_UDP, k->l4len);
 }
 
 static int payload_ok(const struct pkt *k)

@@ -73,6 +73,9 @@
 #include <linux/if_packet.h>
 #include <linux/virtio_net.h>
 
+#define OSIM_PROG	"osim_inject"
+#include "../lib/osim_tool.h"
+
 #ifndef VIRTIO_NET_HDR_GSO_UDP_L4
 #define VIRTIO_NET_HDR_GSO_UDP_L4	5
 #endif
@@ -92,15 +95,6 @@
 #define IP_LEN_MAX	65535
 #define FRAME_MAX	(ETH_HDR_LEN + VLAN_TAG_LEN + IP6_HDR_LEN + \
 			 IP6_HBH_LEN + IP_LEN_MAX)
-
-#define TCP_FIN	0x01
-#define TCP_SYN	0x02
-#define TCP_RST	0x04
-#define TCP_PSH	0x08
-#define TCP_ACK	0x10
-#define TCP_URG	0x20
-#define TCP_ECE	0x40
-#define TCP_CWR	0x80
 
 enum { EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_LOCAL };
 
@@ -287,35 +281,6 @@ static void usage(FILE *f)
 		"Exit: 0 ok, 1 a frame was rejected without --bad, 2 usage, 3 local error.\n");
 }
 
-static void __attribute__((format(printf, 1, 2), noreturn))
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "osim_inject: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	usage(stderr);
-	exit(EXIT_USAGE);
-}
-
-static unsigned long parse_ul(const char *opt, const char *s, unsigned long max)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || end == s || *end || *s == '-' || v > max) {
-		fprintf(stderr, "osim_inject: invalid %s \"%s\" (0..%lu)\n",
-			opt, s, max);
-		exit(EXIT_USAGE);
-	}
-	return v;
-}
-
 static unsigned long long parse_ull(const char *opt, const char *s)
 {
 	unsigned long long v;
@@ -408,58 +373,9 @@ static uint64_t rnd(void)
 	return z ^ (z >> 31);
 }
 
-static void put16(uint8_t *p, unsigned int v)
-{
-	p[0] = v >> 8;
-	p[1] = v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
-static unsigned int get16(const uint8_t *p)
-{
-	return p[0] << 8 | p[1];
-}
-
-/* ones' complement sum of big-endian 16-bit words, not folded */
-static uint64_t csum_add(uint64_t sum, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += p[len - 1] << 8;
-	return sum;
-}
-
-static unsigned int csum_fold(uint64_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum;
-}
-
 static uint64_t pseudo_sum(unsigned int proto, size_t l4len)
 {
-	uint64_t sum = 0;
-
-	if (cfg.ipv6) {
-		sum = csum_add(sum, cfg.saddr, 16);
-		sum = csum_add(sum, cfg.daddr, 16);
-		sum += (l4len >> 16) + (l4len & 0xffff);
-	} else {
-		sum = csum_add(sum, cfg.saddr, 4);
-		sum = csum_add(sum, cfg.daddr, 4);
-		sum += l4len;
-	}
-	return sum + proto;
+	return pseudo_hdr_sum(cfg.saddr, cfg.daddr, cfg.ipv6, proto, l4len);
 }
 
 static void ip4_csum_set(struct frame *f)
@@ -468,11 +384,6 @@ static void ip4_csum_set(struct frame *f)
 
 	put16(ip + 10, 0);
 	put16(ip + 10, ~csum_fold(csum_add(0, ip, f->l3len)) & 0xffff);
-}
-
-static uint8_t payload_byte(uint32_t n)
-{
-	return (uint64_t)n * 7 % 251;
 }
 
 static size_t l3_hdr_len(void)

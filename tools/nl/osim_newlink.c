@@ -29,6 +29,9 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#define OSIM_PROG	"osim_newlink"
+#include "../lib/osim_tool.h"
+
 #ifndef SOL_NETLINK
 #define SOL_NETLINK	270
 #endif
@@ -49,6 +52,13 @@ static union {
 	struct nlmsghdr n;
 	char buf[65536];
 } resp;
+
+/* --name/--mtu, or --peer-name/--peer-mtu */
+struct link_opts {
+	const char *name;
+	unsigned int mtu;
+	int has_mtu;
+};
 
 static void usage(FILE *f)
 {
@@ -102,18 +112,16 @@ static void put_u32(struct nlmsghdr *n, unsigned short type, unsigned int v)
 	put_attr(n, type, &v, sizeof(v));
 }
 
-static unsigned int parse_u32(const char *opt, const char *s)
+static void parse_mtu(struct link_opts *lo, const char *opt, const char *s)
 {
 	unsigned long v;
-	char *end;
 
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || end == s || *end || *s == '-' || v > UINT_MAX) {
+	if (strict_strtoul(s, UINT_MAX, &v)) {
 		fprintf(stderr, "osim_newlink: invalid %s \"%s\"\n", opt, s);
 		exit(EXIT_USAGE);
 	}
-	return v;
+	lo->mtu = v;
+	lo->has_mtu = 1;
 }
 
 static const char *check_str(const char *opt, const char *s)
@@ -124,6 +132,15 @@ static const char *check_str(const char *opt, const char *s)
 		exit(EXIT_USAGE);
 	}
 	return s;
+}
+
+/* IFLA_IFNAME and IFLA_MTU of one device, those that were given */
+static void put_link_opts(struct nlmsghdr *n, const struct link_opts *lo)
+{
+	if (lo->name)
+		put_str(n, IFLA_IFNAME, lo->name);
+	if (lo->has_mtu)
+		put_u32(n, IFLA_MTU, lo->mtu);
 }
 
 /* Find NLMSGERR_ATTR_MSG in an NLMSG_ERROR reply of @len bytes. */
@@ -169,9 +186,8 @@ int main(int argc, char **argv)
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL,		0,		   NULL, 0 },
 	};
-	const char *name = NULL, *peer_name = NULL, *kind = "offloadsim";
-	unsigned int mtu = 0, peer_mtu = 0;
-	int has_mtu = 0, has_peer_mtu = 0;
+	struct link_opts dev = { 0 }, peer_dev = { 0 };
+	const char *kind = "offloadsim";
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	struct rtattr *linkinfo, *data, *peer;
 	struct ifinfomsg *ifm;
@@ -181,18 +197,16 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			name = check_str("--name", optarg);
+			dev.name = check_str("--name", optarg);
 			break;
 		case 'm':
-			mtu = parse_u32("--mtu", optarg);
-			has_mtu = 1;
+			parse_mtu(&dev, "--mtu", optarg);
 			break;
 		case 'N':
-			peer_name = check_str("--peer-name", optarg);
+			peer_dev.name = check_str("--peer-name", optarg);
 			break;
 		case 'M':
-			peer_mtu = parse_u32("--peer-mtu", optarg);
-			has_peer_mtu = 1;
+			parse_mtu(&peer_dev, "--peer-mtu", optarg);
 			break;
 		case 'k':
 			kind = check_str("--kind", optarg);
@@ -205,12 +219,8 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind != argc) {
-		fprintf(stderr, "osim_newlink: unexpected argument \"%s\"\n",
-			argv[optind]);
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (optind != argc)
+		usage_error("unexpected argument \"%s\"", argv[optind]);
 
 	seq = (unsigned int)getpid();
 	req.n.nlmsg_len = NLMSG_LENGTH(sizeof(*ifm));
@@ -221,22 +231,16 @@ int main(int argc, char **argv)
 	ifm = NLMSG_DATA(&req.n);
 	ifm->ifi_family = AF_UNSPEC;
 
-	if (name)
-		put_str(&req.n, IFLA_IFNAME, name);
-	if (has_mtu)
-		put_u32(&req.n, IFLA_MTU, mtu);
+	put_link_opts(&req.n, &dev);
 
 	linkinfo = nest_start(&req.n, IFLA_LINKINFO);
 	put_str(&req.n, IFLA_INFO_KIND, kind);
-	if (peer_name || has_peer_mtu) {
+	if (peer_dev.name || peer_dev.has_mtu) {
 		data = nest_start(&req.n, IFLA_INFO_DATA);
 		peer = nest_start(&req.n, OSIM_INFO_PEER);
 		/* struct ifinfomsg for the peer, then its IFLA_* attributes */
 		req.n.nlmsg_len += NLMSG_ALIGN(sizeof(struct ifinfomsg));
-		if (peer_name)
-			put_str(&req.n, IFLA_IFNAME, peer_name);
-		if (has_peer_mtu)
-			put_u32(&req.n, IFLA_MTU, peer_mtu);
+		put_link_opts(&req.n, &peer_dev);
 		nest_end(&req.n, peer);
 		nest_end(&req.n, data);
 	}
