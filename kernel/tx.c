@@ -49,6 +49,17 @@ static void osim_wire_send(struct net_device *peer, struct sk_buff *frame,
 {
 	unsigned int len = frame->len;
 
+	/* A NIC DMAs each frame into a fresh RX buffer: the receiver must own
+	 * the frame's head and frag table. A TCP frame is a clone sharing
+	 * them with the skb TCP keeps for retransmission, and the receiver's
+	 * GRO rewrites the frag table of what it merges.
+	 */
+	if (unlikely(skb_unclone(frame, GFP_ATOMIC))) {
+		tc->dropped++;
+		kfree_skb(frame);
+		return;
+	}
+
 	tc->packets++;
 	tc->bytes += len;
 

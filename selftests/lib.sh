@@ -181,12 +181,15 @@ osim_module_loaded()
 }
 
 # osim_load: make sure the module under test is loaded (skip if it cannot
-# be: wrong kernel, or not built).
+# be: wrong kernel, or not built). The suite runs with the segmentation
+# oracle on (verify=1; OSIM_VERIFY=0 turns it off): a frame that differs
+# from software GSO is logged, and run.sh fails the test it happens in.
 osim_load()
 {
 	osim_module_loaded && return 0
 	[ -f "$OSIM_KO" ] || ktap_skip_all "module not built: $OSIM_KO"
-	insmod "$OSIM_KO" || ktap_bail "insmod $OSIM_KO failed"
+	insmod "$OSIM_KO" verify="${OSIM_VERIFY:-1}" ||
+		ktap_bail "insmod $OSIM_KO failed"
 }
 
 osim_unload()
@@ -469,4 +472,21 @@ osim_no_drops()
 		shift 2
 	done
 	return $rc
+}
+
+# osim_uso_send NS DST PORT LEN SEGSIZE COUNT: from NS, COUNT UDP writes of
+# LEN bytes with UDP_SEGMENT set to SEGSIZE, so that the stack hands the
+# device UDP GSO skbs (USO). The payload byte n is (n * 7) % 251.
+osim_uso_send()
+{
+	in_ns "$1" python3 - "$2" "$3" "$4" "$5" "$6" <<'PY'
+import socket, sys
+dst, port, ln, seg, n = sys.argv[1], *map(int, sys.argv[2:])
+fam = socket.AF_INET6 if ":" in dst else socket.AF_INET
+s = socket.socket(fam, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_UDP, 103, seg)  # UDP_SEGMENT
+data = bytes((i * 7) % 251 for i in range(ln))
+for _ in range(n):
+    s.sendto(data, (dst, port))
+PY
 }

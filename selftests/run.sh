@@ -13,7 +13,8 @@
 #
 # A test fails when it exits 1, when it times out (settings: timeout=), or
 # when the kernel log shows a report while it runs (WARNING, BUG, Oops,
-# KASAN, UBSAN, lockdep, refcount_t, leaked netdev references...).
+# KASAN, UBSAN, lockdep, refcount_t, leaked netdev references..., and the
+# segmentation oracle's "differs from software GSO").
 
 set -u
 dir=$(dirname "$(readlink -f "$0")")
@@ -40,7 +41,7 @@ timeout=$(sed -n 's/^timeout=//p' settings)
 : "${timeout:=300}"
 
 # Kernel log lines that fail the test they appear in.
-OSIM_KLOG_BAD='WARNING:|BUG:|Oops|KASAN|UBSAN|kmemleak|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|lockdep|refcount_t|unregister_netdevice: waiting for|general protection fault|Kernel panic|RIP:|stack-protector|list_add corruption|list_del corruption'
+OSIM_KLOG_BAD='differs from software GSO|WARNING:|BUG:|Oops|KASAN|UBSAN|kmemleak|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|lockdep|refcount_t|unregister_netdevice: waiting for|general protection fault|Kernel panic|RIP:|stack-protector|list_add corruption|list_del corruption'
 
 klog_mark()
 {

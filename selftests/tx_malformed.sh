@@ -36,10 +36,13 @@ good()
 	local p m0 f0
 
 	m0=$(osim_txq_stat "$ns_a" osim_a malformed)
-	for p in $PROTOS; do
+	for p in tcp4 tcp6; do
 		in_ns "$ns_a" "$inject" --dev osim_a --proto "$p" --vnet \
 			--mss 1000 --payload 9000 --count 20 || return 1
 	done
+	# 6.1 cannot build UDP GSO skbs from a virtio_net_hdr: use a socket.
+	osim_uso_send "$ns_a" "$OSIM_IP4_B" 9 9000 1000 20 &&
+		osim_uso_send "$ns_a" "$OSIM_IP6_B" 9 9000 1000 20 || return 1
 	f0=$(osim_txq_stat "$ns_a" osim_a tso_frames)
 	echo "malformed +$(($(osim_txq_stat "$ns_a" osim_a malformed) - m0))," \
 		"tso_frames $f0, uso_frames $(osim_txq_stat "$ns_a" osim_a uso_frames)"
@@ -47,6 +50,13 @@ good()
 		[ "$f0" -ge 360 ] && [ "$(osim_txq_stat "$ns_a" osim_a uso_frames)" -ge 360 ]
 }
 check "well-formed injected GSO packets are segmented, none malformed" good
+
+# The oracle compares with software GSO, which trusts the pseudo-header sum
+# the sender left in the checksum field; broken input breaks that trust, so
+# its checksums differ from the engine's by design. Oracle off from here.
+param=/sys/module/offloadsim/parameters/verify
+defer "echo $(cat "$param") > $param"
+echo 0 >"$param"
 
 # every kind, every protocol, with TSO/USO/GSO_ROBUST on (the default)
 bad_all()
