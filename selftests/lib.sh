@@ -390,22 +390,25 @@ osim_knob()
 	fi
 }
 
-# osim_txq_stat NS DEV NAME: NAME summed over the TX queues in ethtool -S.
-osim_txq_stat()
+# osim_q_stat rx|tx NS DEV NAME: NAME summed over the RX or TX queues in
+# ethtool -S (rx_queue_<N>_NAME, tx_queue_<N>_NAME).
+osim_q_stat()
 {
-	in_ns "$1" ethtool -S "$2" |
-		awk -v n="_$3:" 'index($1, "tx_queue_") == 1 &&
+	in_ns "$2" ethtool -S "$3" |
+		awk -v p="$1_queue_" -v n="_$4:" 'index($1, p) == 1 &&
 			substr($1, length($1) - length(n) + 1) == n { s += $2 }
 			END { print s + 0 }'
 }
 
-# osim_rxq_stat NS DEV NAME: NAME summed over the RX queues in ethtool -S.
+# osim_txq_stat NS DEV NAME / osim_rxq_stat NS DEV NAME
+osim_txq_stat()
+{
+	osim_q_stat tx "$@"
+}
+
 osim_rxq_stat()
 {
-	in_ns "$1" ethtool -S "$2" |
-		awk -v n="_$3:" 'index($1, "rx_queue_") == 1 &&
-			substr($1, length($1) - length(n) + 1) == n { s += $2 }
-			END { print s + 0 }'
+	osim_q_stat rx "$@"
 }
 
 # osim_nstat NS COUNTER: a kernel SNMP counter (e.g. TcpRetransSegs) in NS.

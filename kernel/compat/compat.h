@@ -10,7 +10,6 @@
 #ifndef _OSIM_COMPAT_H
 #define _OSIM_COMPAT_H
 
-#include <linux/ethtool.h>
 #include <net/rtnetlink.h>
 
 #include "probed.h"
@@ -32,14 +31,5 @@ static inline int osim_rtnl_configure_link(struct net_device *dev,
 	return rtnl_configure_link(dev, ifm);
 #endif
 }
-
-#ifndef OSIM_HAVE_ETHTOOL_PUTS
-/* As upstream's, in net/ethtool/ioctl.c. */
-static inline void ethtool_puts(u8 **data, const char *str)
-{
-	strscpy((char *)*data, str, ETH_GSTRING_LEN);
-	*data += ETH_GSTRING_LEN;
-}
-#endif
 
 #endif /* _OSIM_COMPAT_H */
