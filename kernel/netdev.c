@@ -19,6 +19,7 @@ static int osim_dev_init(struct net_device *dev)
 
 	priv->dev = dev;
 	priv->rx_ring_size = OSIM_RX_RING_DEFAULT;
+	osim_rss_init(priv);
 	priv->lso_mtu = osim_default_lso_mtu;
 	priv->wire_mtu = osim_default_wire_mtu;
 
@@ -113,6 +114,13 @@ static netdev_features_t osim_fix_features(struct net_device *dev,
 	if ((features & NETIF_F_GSO_UDP_L4) &&
 	    (features & OSIM_TX_CSUM_FEATURES) != OSIM_TX_CSUM_FEATURES)
 		features &= ~NETIF_F_GSO_UDP_L4;
+
+	/* The aggregation engine merges only segments whose checksum the
+	 * receive engine verified. (The core drops rx-gro-hw without
+	 * rx-checksumming itself, and LRO when rx-gro-hw is on.)
+	 */
+	if (!(features & NETIF_F_RXCSUM))
+		features &= ~(NETIF_F_LRO | NETIF_F_GRO_HW);
 	return features;
 }
 
@@ -142,15 +150,18 @@ void osim_setup(struct net_device *dev)
 	dev->priv_destructor = osim_dev_free;
 
 	dev->sysfs_groups[0] = &osim_sysfs_group;
+	osim_compat_set_stat_ops(dev);
 
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = ETH_MAX_MTU;
 
-	/* Every transmit offload the engine performs can be toggled, and is
-	 * on by default as on a NIC. The device reads any page, so highdma
-	 * is fixed on.
+	/* Every offload the engines perform can be toggled. Transmit
+	 * offloads, receive checksumming and hashing are on by default as on
+	 * a NIC; LRO and rx-gro-hw are off until asked for. The device reads
+	 * any page, so highdma is fixed on.
 	 */
-	dev->hw_features = OSIM_TX_FEATURES;
-	dev->features = OSIM_TX_FEATURES | NETIF_F_HIGHDMA;
+	dev->hw_features = OSIM_TX_FEATURES | OSIM_RX_FEATURES;
+	dev->features = OSIM_TX_FEATURES | NETIF_F_RXCSUM | NETIF_F_RXHASH |
+			NETIF_F_HIGHDMA;
 	dev->vlan_features = OSIM_TX_FEATURES | NETIF_F_HIGHDMA;
 }

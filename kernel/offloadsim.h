@@ -8,6 +8,8 @@
 #ifndef _OFFLOADSIM_H
 #define _OFFLOADSIM_H
 
+#include <linux/ethtool.h>
+#include <linux/hrtimer.h>
 #include <linux/netdevice.h>
 #include <linux/ptr_ring.h>
 #include <linux/u64_stats_sync.h>
@@ -22,6 +24,19 @@
 #define OSIM_MAX_QUEUES		16
 /* Slots in each RX ring, the queue between the peer's xmit and our NAPI. */
 #define OSIM_RX_RING_DEFAULT	1024
+#define OSIM_RX_RING_MIN	64
+#define OSIM_RX_RING_MAX	16384
+/* Interrupt coalescing limits (ethtool -C rx-usecs, rx-frames). */
+#define OSIM_COAL_USECS_MAX	100000
+#define OSIM_COAL_FRAMES_MAX	OSIM_RX_RING_MAX
+
+/* RSS: Toeplitz key and indirection table sizes, as most NICs have. */
+#define OSIM_RSS_KEY_SIZE	40
+#define OSIM_RSS_INDIR_SIZE	128
+
+/* LRO / hardware GRO: open flows per RX queue, segments per aggregate. */
+#define OSIM_AGG_FLOWS		8
+#define OSIM_LRO_MAX_SEGS	64
 
 /* Longest header (Ethernet to the end of TCP/UDP) the engine segments. */
 #define OSIM_SEG_MAX_HDR	256
@@ -39,6 +54,9 @@
 #define OSIM_TX_FEATURES	(NETIF_F_SG | OSIM_TX_CSUM_FEATURES | \
 				 OSIM_TSO_FEATURES | NETIF_F_GSO_UDP_L4 | \
 				 NETIF_F_GSO_ROBUST)
+/* What the receive engine does in hardware. */
+#define OSIM_RX_FEATURES	(NETIF_F_RXCSUM | NETIF_F_RXHASH | \
+				 NETIF_F_LRO | NETIF_F_GRO_HW)
 
 /* IFLA_INFO_DATA attributes: the same layout as veth's, so that the peer
  * is described by a struct ifinfomsg followed by IFLA_* attributes.
@@ -51,20 +69,140 @@ enum {
 
 #define OSIM_INFO_MAX	(__OSIM_INFO_MAX - 1)
 
+/**
+ * enum osim_rx_stat - per RX queue counters owned by the queue's NAPI poll
+ *
+ * One array index per counter, so that a poll counts into a plain array
+ * and folds it into the queue's u64_stats block in one loop. The names
+ * ethtool shows are in stats.c; Documentation/offloadsim.rst explains each.
+ */
+enum osim_rx_stat {
+	OSIM_RX_PACKETS,
+	OSIM_RX_BYTES,
+	OSIM_RX_POLLS,
+	OSIM_RX_CSUM_GOOD,
+	OSIM_RX_CSUM_TRUSTED,
+	OSIM_RX_CSUM_BAD,
+	OSIM_RX_CSUM_NONE,
+	OSIM_RX_LRO_PACKETS,
+	OSIM_RX_LRO_SEGMENTS,
+	OSIM_RX_HW_GRO_PACKETS,
+	OSIM_RX_HW_GRO_SEGMENTS,
+	OSIM_RX_HW_GRO_BYTES,
+	OSIM_RX_HW_GRO_WIRE_BYTES,
+	/* One per enum osim_flush, in the same order. */
+	OSIM_RX_FLUSH_FLAGS,
+	OSIM_RX_FLUSH_OPTIONS,
+	OSIM_RX_FLUSH_IP,
+	OSIM_RX_FLUSH_ORDER,
+	OSIM_RX_FLUSH_ACK,
+	OSIM_RX_FLUSH_MSS,
+	OSIM_RX_FLUSH_SIZE,
+	OSIM_RX_FLUSH_POLL,
+	OSIM_RX_FLUSH_EVICT,
+	OSIM_RX_NSTATS
+};
+
+/**
+ * enum osim_flush - why the aggregation engine delivered an aggregate
+ * @OSIM_FLUSH_NONE: not flushed (the segment can be merged)
+ * @OSIM_FLUSH_FLAGS: PSH/FIN ends it, or URG/RST/SYN/CWR or other flags
+ *	differ from the held segment's
+ * @OSIM_FLUSH_OPTIONS: TCP header length or option bytes (timestamps) differ
+ * @OSIM_FLUSH_IP: IPv4 TTL/TOS/DF (and ID with rx-gro-hw), IPv6 traffic
+ *	class or hop limit differ, or IP options
+ * @OSIM_FLUSH_ORDER: the segment is not the next in sequence
+ * @OSIM_FLUSH_ACK: ACK number or window differ (rx-gro-hw only)
+ * @OSIM_FLUSH_MSS: a segment without payload; with rx-gro-hw also one
+ *	longer than the first (not merged) or shorter (merged, then flushed)
+ * @OSIM_FLUSH_SIZE: 64 KB, or OSIM_LRO_MAX_SEGS segments for LRO
+ * @OSIM_FLUSH_POLL: end of a NAPI poll
+ * @OSIM_FLUSH_EVICT: every flow slot of the queue was busy
+ */
+enum osim_flush {
+	OSIM_FLUSH_NONE = -1,
+	OSIM_FLUSH_FLAGS,
+	OSIM_FLUSH_OPTIONS,
+	OSIM_FLUSH_IP,
+	OSIM_FLUSH_ORDER,
+	OSIM_FLUSH_ACK,
+	OSIM_FLUSH_MSS,
+	OSIM_FLUSH_SIZE,
+	OSIM_FLUSH_POLL,
+	OSIM_FLUSH_EVICT,
+};
+
+/* What one NAPI poll counted, folded into struct osim_rq_stats at its end. */
+struct osim_rx_counts {
+	u64	c[OSIM_RX_NSTATS];
+};
+
 /* Written only by the queue's NAPI poll. */
 struct osim_rq_stats {
-	u64_stats_t		packets;
-	u64_stats_t		bytes;
-	u64_stats_t		polls;
+	u64_stats_t		c[OSIM_RX_NSTATS];
 	struct u64_stats_sync	syncp;
 };
 
-/* Written by the peer's transmit path, under the ring's producer lock. */
+/* Written under the ring's producer lock: by the peer's transmit path and
+ * by the coalescing timer.
+ */
 struct osim_rq_pstats {
 	u64_stats_t		missed;
 	u64_stats_t		length_errors;
+	u64_stats_t		irqs;
+	u64_stats_t		coal_timer;
 	struct u64_stats_sync	syncp;
 };
+
+/**
+ * struct osim_agg_flow - one TCP flow the aggregation engine holds
+ * @skb: the aggregate: the first segment, later ones merged into it;
+ *	NULL when the slot is free
+ * @last: where the next payload goes: @skb, or the tail of its frag_list
+ * @next_seq: sequence number the next in-order segment carries
+ * @mss: payload length of the first segment
+ * @count: segments merged so far
+ * @hlen: network plus TCP header length
+ * @thlen: TCP header length
+ * @ipv6: the flow is TCP over IPv6
+ * @strict: rx-gro-hw rules; LRO rules when false
+ * @fixedid: IPv4 ID stays fixed (DF set), decided at the second segment
+ * @stamp: when the flow was opened, for eviction of the oldest
+ */
+struct osim_agg_flow {
+	struct sk_buff	*skb;
+	struct sk_buff	*last;
+	u32		next_seq;
+	u16		mss;
+	u16		count;
+	u16		hlen;
+	u16		thlen;
+	bool		ipv6;
+	bool		strict;
+	bool		fixedid;
+	u32		stamp;
+};
+
+/**
+ * struct osim_agg - the LRO / hardware GRO engine of one RX queue
+ * @flow: open flows; all are flushed at the end of every NAPI poll
+ * @held: flows in use
+ * @stamp: counter that orders flows by age
+ */
+struct osim_agg {
+	struct osim_agg_flow	flow[OSIM_AGG_FLOWS];
+	unsigned int		held;
+	u32			stamp;
+};
+
+/* The receive engine's private area of skb->cb, from the peer's xmit to our
+ * NAPI poll, while the driver owns the frame.
+ */
+struct osim_skb_cb {
+	bool	csum_trusted;
+};
+
+#define OSIM_SKB_CB(skb)	((struct osim_skb_cb *)(skb)->cb)
 
 /**
  * struct osim_tx_counts - what one ndo_start_xmit call did
@@ -124,15 +262,37 @@ struct osim_sq_stats {
  * struct osim_rq - one receive queue: a ring filled by the peer, and NAPI
  * @napi: context that drains @ring; added only while the device is up
  * @ring: frames "on the wire" towards this queue, in order
+ * @coal_timer: the interrupt moderation timer (ethtool -C rx-usecs)
+ * @coal_pending: frames that arrived since the last "interrupt"; under
+ *	the ring's producer lock
+ * @agg: LRO / hardware GRO state, owned by the NAPI poll
  * @stats: counters owned by the NAPI poll
  * @pstats: counters owned by the producers (the peer's TX queues)
  */
 struct osim_rq {
 	struct napi_struct	napi;
 	struct ptr_ring		ring;
+	struct hrtimer		coal_timer;
+	unsigned int		coal_pending;
+	struct osim_agg		agg;
 	struct osim_rq_stats	stats;
 	struct osim_rq_pstats	pstats;
 } ____cacheline_aligned_in_smp;
+
+/**
+ * struct osim_rss - receive side scaling state
+ * @key: Toeplitz key
+ * @indir: indirection table: hash % OSIM_RSS_INDIR_SIZE -> RX queue
+ * @l4_flows: BIT(flow type) of TCP/UDP flow types hashed with ports
+ *
+ * Written under RTNL by ethtool; read locklessly by the peer's transmit
+ * path. A frame hashed during an update lands on some valid queue.
+ */
+struct osim_rss {
+	u8	key[OSIM_RSS_KEY_SIZE];
+	u32	indir[OSIM_RSS_INDIR_SIZE];
+	u32	l4_flows;
+};
 
 /**
  * struct osim_sq - one transmit queue
@@ -149,6 +309,9 @@ struct osim_sq {
  * @rq: dev->num_rx_queues receive queues
  * @sq: dev->num_tx_queues transmit queues
  * @rx_ring_size: slots per RX ring, applied when the rings are allocated
+ * @coal_usecs: ethtool -C rx-usecs
+ * @coal_frames: ethtool -C rx-frames
+ * @rss: RSS key, table and hashed fields
  * @lso_mtu: 0, or the IP datagram size the LSO engine cuts TCP at instead
  *	of each skb's gso_size (an engine stuck on its default)
  * @wire_mtu: 0, or the L3 MTU of the simulated switch this end sends into
@@ -160,6 +323,9 @@ struct osim_priv {
 	struct osim_rq		*rq;
 	struct osim_sq		*sq;
 	unsigned int		rx_ring_size;
+	unsigned int		coal_usecs;
+	unsigned int		coal_frames;
+	struct osim_rss		rss;
 	unsigned int		lso_mtu;
 	unsigned int		wire_mtu;
 	bool			rx_up;
@@ -203,11 +369,38 @@ bool osim_wire_mtu_valid(unsigned int mtu);
 /* rx.c */
 int osim_rx_open(struct osim_priv *priv);
 void osim_rx_close(struct osim_priv *priv);
+int osim_rx_reconfigure(struct osim_priv *priv, unsigned int queues,
+			unsigned int ring_size);
 bool osim_rx_enqueue(struct net_device *dev, struct sk_buff *skb);
+void osim_rx_deliver(struct osim_rq *rq, struct sk_buff *skb);
+
+/* rxcsum.c */
+void osim_rx_csum(struct sk_buff *skb, netdev_features_t features,
+		  struct osim_rx_counts *rc);
+
+/* lro.c */
+bool osim_agg_receive(struct osim_rq *rq, struct sk_buff *skb, bool strict,
+		      struct osim_rx_counts *rc);
+void osim_agg_flush_all(struct osim_rq *rq, enum osim_flush why,
+			struct osim_rx_counts *rc);
+
+/* rss.c */
+void osim_rss_init(struct osim_priv *priv);
+void osim_rss_default_indir(struct osim_priv *priv, unsigned int queues);
+u32 osim_rss_hash(const struct osim_rss *rss, const struct sk_buff *skb,
+		  enum pkt_hash_types *type);
+u32 osim_toeplitz(const u8 *key, const u8 *data, unsigned int len);
+int osim_rss_get(struct net_device *dev, u32 *indir, u8 *key, u8 *hfunc);
+int osim_rss_set(struct net_device *dev, const u32 *indir, const u8 *key,
+		 u8 hfunc, struct netlink_ext_ack *extack);
+int osim_rss_get_rxnfc(struct net_device *dev, struct ethtool_rxnfc *cmd);
+int osim_rss_set_rxnfc(struct net_device *dev, struct ethtool_rxnfc *cmd);
 
 /* stats.c */
 void osim_get_stats64(struct net_device *dev,
 		      struct rtnl_link_stats64 *tot);
+void osim_rq_read(const struct osim_rq *rq, u64 *c, u64 *missed);
+void osim_sq_read(const struct osim_sq *sq, struct osim_tx_counts *tc);
 int osim_stats_count(const struct net_device *dev);
 void osim_stats_strings(const struct net_device *dev, u8 *data);
 void osim_stats_fill(const struct net_device *dev, u64 *data);

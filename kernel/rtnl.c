@@ -72,6 +72,7 @@ static int osim_init_queues(struct net_device *dev, struct nlattr *tb[])
 		if (err)
 			return err;
 	}
+	osim_rss_default_indir(netdev_priv(dev), dev->real_num_rx_queues);
 	return 0;
 }
 

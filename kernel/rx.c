@@ -20,30 +20,70 @@ static void osim_rx_free_skb(void *ptr)
 	kfree_skb(ptr);
 }
 
+/**
+ * osim_rx_deliver - hand a received skb to the stack
+ * @rq: the queue whose NAPI poll runs
+ * @skb: the skb, data at its network header
+ *
+ * Through software GRO when generic-receive-offload is on.
+ */
+void osim_rx_deliver(struct osim_rq *rq, struct sk_buff *skb)
+{
+	if (rq->napi.dev->features & NETIF_F_GRO)
+		napi_gro_receive(&rq->napi, skb);
+	else
+		netif_receive_skb(skb);
+}
+
+static void osim_rx_account(struct osim_rq *rq,
+			    const struct osim_rx_counts *rc)
+{
+	unsigned int i;
+
+	u64_stats_update_begin(&rq->stats.syncp);
+	for (i = 0; i < OSIM_RX_NSTATS; i++)
+		u64_stats_add(&rq->stats.c[i], rc->c[i]);
+	u64_stats_update_end(&rq->stats.syncp);
+}
+
+/* One poll: each frame goes through the checksum engine, then LRO or
+ * hardware GRO when on, then to the stack. Each ring slot consumed counts
+ * against the budget, as a NIC counts descriptors.
+ */
 static int osim_poll(struct napi_struct *napi, int budget)
 {
 	struct osim_rq *rq = container_of(napi, struct osim_rq, napi);
-	unsigned int bytes = 0;
+	netdev_features_t features = READ_ONCE(napi->dev->features);
+	struct osim_rx_counts rc = {};
+	bool agg, strict;
 	struct sk_buff *skb;
 	int done = 0;
+
+	strict = features & NETIF_F_GRO_HW;
+	agg = strict || (features & NETIF_F_LRO);
 
 	while (done < budget) {
 		/* NAPI serialises polls of one context: no consumer lock. */
 		skb = __ptr_ring_consume(&rq->ring);
 		if (!skb)
 			break;
+		done++;
 
 		/* eth_type_trans() pulled the Ethernet header: count it. */
-		bytes += skb->len + ETH_HLEN;
-		napi_gro_receive(napi, skb);
-		done++;
+		rc.c[OSIM_RX_PACKETS]++;
+		rc.c[OSIM_RX_BYTES] += skb->len + ETH_HLEN;
+
+		osim_rx_csum(skb, features, &rc);
+		if (agg && osim_agg_receive(rq, skb, strict, &rc))
+			continue;
+		osim_rx_deliver(rq, skb);
 	}
 
-	u64_stats_update_begin(&rq->stats.syncp);
-	u64_stats_add(&rq->stats.packets, done);
-	u64_stats_add(&rq->stats.bytes, bytes);
-	u64_stats_inc(&rq->stats.polls);
-	u64_stats_update_end(&rq->stats.syncp);
+	/* Aggregates never outlive the poll that built them. */
+	osim_agg_flush_all(rq, OSIM_FLUSH_POLL, &rc);
+
+	rc.c[OSIM_RX_POLLS]++;
+	osim_rx_account(rq, &rc);
 
 	/* A producer that finds NAPI still scheduled marks it missed, so
 	 * napi_complete_done() reschedules instead of losing the wakeup.
@@ -54,19 +94,71 @@ static int osim_poll(struct napi_struct *napi, int budget)
 	return done;
 }
 
+/* Raise the queue's "interrupt": schedule NAPI. Under the producer lock. */
+static void osim_rx_irq(struct osim_rq *rq)
+{
+	rq->coal_pending = 0;
+	u64_stats_update_begin(&rq->pstats.syncp);
+	u64_stats_inc(&rq->pstats.irqs);
+	u64_stats_update_end(&rq->pstats.syncp);
+	napi_schedule(&rq->napi);
+}
+
+/* The moderation timer expired: interrupt for what has arrived. Runs in
+ * softirq context (HRTIMER_MODE_REL_SOFT), like every producer.
+ */
+static enum hrtimer_restart osim_coal_timer_fn(struct hrtimer *timer)
+{
+	struct osim_rq *rq = container_of(timer, struct osim_rq, coal_timer);
+
+	spin_lock(&rq->ring.producer_lock);
+	u64_stats_update_begin(&rq->pstats.syncp);
+	u64_stats_inc(&rq->pstats.coal_timer);
+	u64_stats_update_end(&rq->pstats.syncp);
+	osim_rx_irq(rq);
+	spin_unlock(&rq->ring.producer_lock);
+
+	return HRTIMER_NORESTART;
+}
+
+/* A frame is on the ring: interrupt now, or when rx-frames frames have
+ * arrived, or rx-usecs after the first of them, whichever comes first.
+ * Under the producer lock.
+ */
+static void osim_rx_coalesce(struct osim_priv *priv, struct osim_rq *rq)
+{
+	unsigned int usecs = READ_ONCE(priv->coal_usecs);
+	unsigned int frames = READ_ONCE(priv->coal_frames);
+
+	if (!usecs || (frames && rq->coal_pending + 1 >= frames)) {
+		if (rq->coal_pending)
+			hrtimer_try_to_cancel(&rq->coal_timer);
+		osim_rx_irq(rq);
+		return;
+	}
+
+	if (!rq->coal_pending++)
+		hrtimer_start(&rq->coal_timer, ns_to_ktime((u64)usecs * NSEC_PER_USEC),
+			      HRTIMER_MODE_REL_SOFT);
+}
+
 /**
  * osim_rx_enqueue - put a frame from the peer on one of @dev's RX rings
  * @dev: the receiving end
  * @skb: the frame, owned by this function from here on
  *
- * Called from the peer's ndo_start_xmit, under RCU.
+ * Called from the peer's ndo_start_xmit, under RCU with BHs off. The RSS
+ * hash picks the ring.
  *
  * Return: true if the frame reached a ring, false if it was dropped.
  */
 bool osim_rx_enqueue(struct net_device *dev, struct sk_buff *skb)
 {
 	struct osim_priv *priv = netdev_priv(dev);
+	enum pkt_hash_types htype;
+	unsigned int nq, q;
 	struct osim_rq *rq;
+	u32 hash;
 	int err;
 
 	/* Pairs with smp_store_release() in osim_rx_open(). */
@@ -76,7 +168,12 @@ bool osim_rx_enqueue(struct net_device *dev, struct sk_buff *skb)
 		return false;
 	}
 
-	rq = &priv->rq[skb_get_queue_mapping(skb) % dev->real_num_rx_queues];
+	hash = osim_rss_hash(&priv->rss, skb, &htype);
+	nq = READ_ONCE(dev->real_num_rx_queues);
+	q = 0;
+	if (htype != PKT_HASH_TYPE_NONE)
+		q = READ_ONCE(priv->rss.indir[hash % OSIM_RSS_INDIR_SIZE]);
+	rq = &priv->rq[q < nq ? q : 0];
 
 	/* A NIC takes frames up to its MTU plus Ethernet and one VLAN tag. */
 	if (unlikely(skb->len > dev->mtu + dev->hard_header_len + VLAN_HLEN)) {
@@ -96,6 +193,10 @@ bool osim_rx_enqueue(struct net_device *dev, struct sk_buff *skb)
 	if (__dev_forward_skb(dev, skb))
 		return false;
 	skb_record_rx_queue(skb, rq - priv->rq);
+	if (htype != PKT_HASH_TYPE_NONE && (dev->features & NETIF_F_RXHASH))
+		skb_set_hash(skb, hash, htype);
+	else
+		skb_clear_hash(skb);
 
 	spin_lock(&rq->ring.producer_lock);
 	err = __ptr_ring_produce(&rq->ring, skb);
@@ -103,6 +204,8 @@ bool osim_rx_enqueue(struct net_device *dev, struct sk_buff *skb)
 		u64_stats_update_begin(&rq->pstats.syncp);
 		u64_stats_inc(&rq->pstats.missed);
 		u64_stats_update_end(&rq->pstats.syncp);
+	} else {
+		osim_rx_coalesce(priv, rq);
 	}
 	spin_unlock(&rq->ring.producer_lock);
 
@@ -110,8 +213,6 @@ bool osim_rx_enqueue(struct net_device *dev, struct sk_buff *skb)
 		kfree_skb(skb);
 		return false;
 	}
-
-	napi_schedule(&rq->napi);
 	return true;
 }
 
@@ -144,6 +245,10 @@ int osim_rx_open(struct osim_priv *priv)
 		if (err)
 			goto err_free_queues;
 		netif_napi_add(dev, &rq->napi, osim_poll);
+		hrtimer_init(&rq->coal_timer, CLOCK_MONOTONIC,
+			     HRTIMER_MODE_REL_SOFT);
+		rq->coal_timer.function = osim_coal_timer_fn;
+		rq->coal_pending = 0;
 	}
 
 	for (i = 0; i < dev->real_num_rx_queues; i++)
@@ -171,10 +276,68 @@ void osim_rx_close(struct osim_priv *priv)
 	unsigned int i;
 
 	WRITE_ONCE(priv->rx_up, false);
-	/* No producer may still be inside osim_rx_enqueue() after this. */
+	/* No producer may still be inside osim_rx_enqueue() after this, so
+	 * nothing re-arms a timer that is cancelled here.
+	 */
 	synchronize_net();
 
-	for (i = 0; i < dev->real_num_rx_queues; i++)
+	for (i = 0; i < dev->real_num_rx_queues; i++) {
+		hrtimer_cancel(&priv->rq[i].coal_timer);
 		napi_disable(&priv->rq[i].napi);
+	}
 	osim_rx_free_queues(priv, dev->real_num_rx_queues);
+}
+
+/**
+ * osim_rx_reconfigure - change the queue count and RX ring size
+ * @priv: the device
+ * @queues: combined channels: RX and TX queues
+ * @ring_size: slots per RX ring
+ *
+ * Like a NIC reset: a running device stops its rings, frames on them are
+ * dropped, and it starts again with the new layout. An indirection table
+ * the user never set follows the new queue count. Called under RTNL.
+ *
+ * Return: 0 or a negative errno; on error the old layout is kept.
+ */
+int osim_rx_reconfigure(struct osim_priv *priv, unsigned int queues,
+			unsigned int ring_size)
+{
+	unsigned int old_queues = priv->dev->real_num_rx_queues;
+	unsigned int old_ring = priv->rx_ring_size;
+	struct net_device *dev = priv->dev;
+	bool running = netif_running(dev);
+	int err;
+
+	if (running)
+		osim_rx_close(priv);
+
+	err = netif_set_real_num_tx_queues(dev, queues);
+	if (err)
+		goto err_reopen;
+	err = netif_set_real_num_rx_queues(dev, queues);
+	if (err)
+		goto err_restore_tx;
+	priv->rx_ring_size = ring_size;
+	if (!netif_is_rxfh_configured(dev))
+		osim_rss_default_indir(priv, queues);
+
+	if (running) {
+		err = osim_rx_open(priv);
+		if (err)
+			goto err_restore_rx;
+	}
+	return 0;
+
+err_restore_rx:
+	priv->rx_ring_size = old_ring;
+	netif_set_real_num_rx_queues(dev, old_queues);
+	if (!netif_is_rxfh_configured(dev))
+		osim_rss_default_indir(priv, old_queues);
+err_restore_tx:
+	netif_set_real_num_tx_queues(dev, old_queues);
+err_reopen:
+	if (running && osim_rx_open(priv))
+		netdev_err(dev, "cannot restart the receive rings\n");
+	return err;
 }

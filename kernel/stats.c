@@ -25,13 +25,16 @@ struct osim_stat_desc {
 	size_t	syncp;
 };
 
-#define OSIM_RQ_STAT(m) {						\
-	.name	= #m,							\
-	.offset	= offsetof(struct osim_rq, stats.m),			\
+/* Counted by the queue's NAPI poll. */
+#define OSIM_RQ_STAT(n, i) {						\
+	.name	= n,							\
+	.offset	= offsetof(struct osim_rq, stats.c[i]),			\
 	.syncp	= offsetof(struct osim_rq, stats.syncp),		\
 }
 
-/* Counted by the peer's TX path, under the ring's producer lock. */
+/* Counted under the ring's producer lock: the peer's TX path and the
+ * coalescing timer.
+ */
 #define OSIM_RQ_PSTAT(m) {						\
 	.name	= #m,							\
 	.offset	= offsetof(struct osim_rq, pstats.m),			\
@@ -45,11 +48,32 @@ struct osim_stat_desc {
 }
 
 static const struct osim_stat_desc osim_rq_stats_desc[] = {
-	OSIM_RQ_STAT(packets),
-	OSIM_RQ_STAT(bytes),
-	OSIM_RQ_STAT(polls),
+	OSIM_RQ_STAT("packets", OSIM_RX_PACKETS),
+	OSIM_RQ_STAT("bytes", OSIM_RX_BYTES),
+	OSIM_RQ_STAT("polls", OSIM_RX_POLLS),
+	OSIM_RQ_PSTAT(irqs),
+	OSIM_RQ_PSTAT(coal_timer),
 	OSIM_RQ_PSTAT(missed),
 	OSIM_RQ_PSTAT(length_errors),
+	OSIM_RQ_STAT("csum_good", OSIM_RX_CSUM_GOOD),
+	OSIM_RQ_STAT("csum_trusted", OSIM_RX_CSUM_TRUSTED),
+	OSIM_RQ_STAT("csum_bad", OSIM_RX_CSUM_BAD),
+	OSIM_RQ_STAT("csum_none", OSIM_RX_CSUM_NONE),
+	OSIM_RQ_STAT("lro_packets", OSIM_RX_LRO_PACKETS),
+	OSIM_RQ_STAT("lro_segments", OSIM_RX_LRO_SEGMENTS),
+	OSIM_RQ_STAT("hw_gro_packets", OSIM_RX_HW_GRO_PACKETS),
+	OSIM_RQ_STAT("hw_gro_segments", OSIM_RX_HW_GRO_SEGMENTS),
+	OSIM_RQ_STAT("hw_gro_bytes", OSIM_RX_HW_GRO_BYTES),
+	OSIM_RQ_STAT("hw_gro_wire_bytes", OSIM_RX_HW_GRO_WIRE_BYTES),
+	OSIM_RQ_STAT("agg_flush_flags", OSIM_RX_FLUSH_FLAGS),
+	OSIM_RQ_STAT("agg_flush_options", OSIM_RX_FLUSH_OPTIONS),
+	OSIM_RQ_STAT("agg_flush_ip", OSIM_RX_FLUSH_IP),
+	OSIM_RQ_STAT("agg_flush_order", OSIM_RX_FLUSH_ORDER),
+	OSIM_RQ_STAT("agg_flush_ack", OSIM_RX_FLUSH_ACK),
+	OSIM_RQ_STAT("agg_flush_mss", OSIM_RX_FLUSH_MSS),
+	OSIM_RQ_STAT("agg_flush_size", OSIM_RX_FLUSH_SIZE),
+	OSIM_RQ_STAT("agg_flush_poll", OSIM_RX_FLUSH_POLL),
+	OSIM_RQ_STAT("agg_flush_evict", OSIM_RX_FLUSH_EVICT),
 };
 
 static const struct osim_stat_desc osim_sq_stats_desc[] = {
@@ -85,6 +109,57 @@ static u64 osim_stat_read(const void *base, const struct osim_stat_desc *d)
 	} while (u64_stats_fetch_retry(syncp, start));
 
 	return val;
+}
+
+/**
+ * osim_rq_read - a consistent copy of one RX queue's NAPI counters
+ * @rq: the queue
+ * @c: OSIM_RX_NSTATS values, indexed by enum osim_rx_stat
+ * @missed: frames dropped on a full ring
+ */
+void osim_rq_read(const struct osim_rq *rq, u64 *c, u64 *missed)
+{
+	unsigned int start, i;
+
+	do {
+		start = u64_stats_fetch_begin(&rq->stats.syncp);
+		for (i = 0; i < OSIM_RX_NSTATS; i++)
+			c[i] = u64_stats_read(&rq->stats.c[i]);
+	} while (u64_stats_fetch_retry(&rq->stats.syncp, start));
+
+	do {
+		start = u64_stats_fetch_begin(&rq->pstats.syncp);
+		*missed = u64_stats_read(&rq->pstats.missed);
+	} while (u64_stats_fetch_retry(&rq->pstats.syncp, start));
+}
+
+/**
+ * osim_sq_read - a consistent copy of one TX queue's counters
+ * @sq: the queue
+ * @tc: filled with them
+ */
+void osim_sq_read(const struct osim_sq *sq, struct osim_tx_counts *tc)
+{
+	const struct osim_sq_stats *st = &sq->stats;
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&st->syncp);
+		tc->packets = u64_stats_read(&st->packets);
+		tc->bytes = u64_stats_read(&st->bytes);
+		tc->dropped = u64_stats_read(&st->dropped);
+		tc->tso_packets = u64_stats_read(&st->tso_packets);
+		tc->tso_frames = u64_stats_read(&st->tso_frames);
+		tc->tso_bytes = u64_stats_read(&st->tso_bytes);
+		tc->uso_packets = u64_stats_read(&st->uso_packets);
+		tc->uso_frames = u64_stats_read(&st->uso_frames);
+		tc->csum_offload = u64_stats_read(&st->csum_offload);
+		tc->lso_mtu_frames = u64_stats_read(&st->lso_mtu_frames);
+		tc->wire_mtu_drops = u64_stats_read(&st->wire_mtu_drops);
+		tc->malformed = u64_stats_read(&st->malformed);
+		tc->verify_checked = u64_stats_read(&st->verify_checked);
+		tc->verify_mismatch = u64_stats_read(&st->verify_mismatch);
+	} while (u64_stats_fetch_retry(&st->syncp, start));
 }
 
 int osim_stats_count(const struct net_device *dev)
@@ -135,8 +210,8 @@ void osim_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *tot)
 
 		do {
 			start = u64_stats_fetch_begin(&rq->stats.syncp);
-			packets = u64_stats_read(&rq->stats.packets);
-			bytes = u64_stats_read(&rq->stats.bytes);
+			packets = u64_stats_read(&rq->stats.c[OSIM_RX_PACKETS]);
+			bytes = u64_stats_read(&rq->stats.c[OSIM_RX_BYTES]);
 		} while (u64_stats_fetch_retry(&rq->stats.syncp, start));
 		tot->rx_packets += packets;
 		tot->rx_bytes += bytes;

@@ -43,9 +43,12 @@ static unsigned int osim_l3_len(const struct sk_buff *frame)
 	return frame->len > off ? frame->len - off : 0;
 }
 
-/* Put one frame on the wire towards @peer. */
+/* Put one frame on the wire towards @peer. @csum_trusted: the engine
+ * computed the frame's checksums itself (see rxcsum.c).
+ */
 static void osim_wire_send(struct net_device *peer, struct sk_buff *frame,
-			   unsigned int wire_mtu, struct osim_tx_counts *tc)
+			   unsigned int wire_mtu, bool csum_trusted,
+			   struct osim_tx_counts *tc)
 {
 	unsigned int len = frame->len;
 
@@ -62,6 +65,7 @@ static void osim_wire_send(struct net_device *peer, struct sk_buff *frame,
 
 	tc->packets++;
 	tc->bytes += len;
+	OSIM_SKB_CB(frame)->csum_trusted = csum_trusted;
 
 	/* The switch drops what it cannot carry, and tells nobody. */
 	if (wire_mtu && osim_l3_len(frame) > wire_mtu) {
@@ -116,7 +120,7 @@ static void osim_xmit_gso(struct osim_priv *priv, struct net_device *peer,
 	consume_skb(skb);
 
 	while ((frame = __skb_dequeue(&frames)))
-		osim_wire_send(peer, frame, wire_mtu, tc);
+		osim_wire_send(peer, frame, wire_mtu, true, tc);
 }
 
 netdev_tx_t osim_start_xmit(struct sk_buff *skb, struct net_device *dev)
@@ -126,6 +130,7 @@ netdev_tx_t osim_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct osim_tx_counts tc = {};
 	struct net_device *peer;
 	unsigned int wire_mtu;
+	bool csum_trusted;
 
 	skb_tx_timestamp(skb);
 	/* The frame is on the wire: this is its TX completion. */
@@ -145,7 +150,8 @@ netdev_tx_t osim_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto out;
 	}
 
-	if (skb->ip_summed == CHECKSUM_PARTIAL) {
+	csum_trusted = skb->ip_summed == CHECKSUM_PARTIAL;
+	if (csum_trusted) {
 		int err = osim_csum_complete(skb);
 
 		if (unlikely(err)) {
@@ -157,7 +163,7 @@ netdev_tx_t osim_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		}
 		tc.csum_offload++;
 	}
-	osim_wire_send(peer, skb, wire_mtu, &tc);
+	osim_wire_send(peer, skb, wire_mtu, csum_trusted, &tc);
 out:
 	rcu_read_unlock();
 	osim_tx_account(sq, &tc);

@@ -32,4 +32,27 @@ static inline int osim_rtnl_configure_link(struct net_device *dev,
 #endif
 }
 
+/* compat/rxfh.c: ethtool's get_rxfh/set_rxfh in the kernel's shape. */
+#ifdef OSIM_HAVE_ETHTOOL_RXFH_PARAM
+int osim_compat_get_rxfh(struct net_device *dev,
+			 struct ethtool_rxfh_param *rxfh);
+int osim_compat_set_rxfh(struct net_device *dev,
+			 struct ethtool_rxfh_param *rxfh,
+			 struct netlink_ext_ack *extack);
+#else
+int osim_compat_get_rxfh(struct net_device *dev, u32 *indir, u8 *key,
+			 u8 *hfunc);
+int osim_compat_set_rxfh(struct net_device *dev, const u32 *indir,
+			 const u8 *key, const u8 hfunc);
+#endif
+
+/* compat/qstats.c: netdev netlink queue stats where the kernel has them. */
+#ifdef OSIM_HAVE_NETDEV_QSTATS
+void osim_compat_set_stat_ops(struct net_device *dev);
+#else
+static inline void osim_compat_set_stat_ops(struct net_device *dev)
+{
+}
+#endif
+
 #endif /* _OSIM_COMPAT_H */

@@ -39,3 +39,12 @@ fi
 if [ -f "$inc/linux/skbuff_ref.h" ]; then
 	echo "#define OSIM_HAVE_SKBUFF_REF_H 1"
 fi
+
+# v6.8, "net: ethtool: pass a pointer to parameters to get/set_rxfh ethtool
+# ops": get_rxfh/set_rxfh take a struct ethtool_rxfh_param
+have ETHTOOL_RXFH_PARAM linux/ethtool.h '^struct ethtool_rxfh_param \{'
+
+# v6.10, "netdev: add queue stats" (struct netdev_stat_ops, v6.9) with the
+# checksum, GSO and GRO counters of "netdev: add per-queue statistics for
+# hw-gro and hw-gso" (v6.10): queue stats through the netdev netlink family
+have NETDEV_QSTATS net/netdev_queues.h 'u64[[:space:]]+hw_gro_wire_bytes;'
