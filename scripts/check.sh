@@ -24,6 +24,7 @@ kernels=${KERNELS:-6.12 6.1}
 read -r -a tests <<<"${TESTS:-$(make -s -C selftests list)}"
 
 make -s tools
+scripts/source-tools.sh
 # shellcheck disable=SC2086
 releases=$(osim_kernels $kernels)
 [ -n "$releases" ] || { echo "check: no kernel matches KERNELS=$kernels" >&2; exit 1; }

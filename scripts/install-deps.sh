@@ -19,7 +19,7 @@ set -eu
 
 TOOLS_PKGS="qemu-system-x86 busybox-static kmod iproute2 ethtool iperf3 tcpdump
 socat iputils-ping procps sparse xz-utils zstd cpio make gcc bc flex bison
-libelf-dev python3 gnuplot-nox linux-source-6.12"
+libelf-dev python3 python3-yaml gnuplot-nox linux-source-6.12"
 
 check_only=0
 [ "${1:-}" = "--check" ] && check_only=1

@@ -6,21 +6,14 @@
 # sparse builds are scripts/build-matrix.sh.)
 #
 # checkpatch.pl comes from Debian's linux-source-6.12 (installed by
-# scripts/install-deps.sh) and is unpacked once into .tools/.
+# scripts/install-deps.sh), unpacked once into .tools/ by
+# scripts/source-tools.sh.
 
 set -eu
 cd "$(dirname "$0")/.."
 
+scripts/source-tools.sh
 cp=.tools/checkpatch.pl
-if [ ! -f "$cp" ]; then
-	tarball=$(ls /usr/src/linux-source-6.12*.tar.xz 2>/dev/null | sort -V | tail -n 1)
-	[ -n "$tarball" ] || { echo "lint: no linux-source-6.12 (scripts/install-deps.sh)" >&2; exit 1; }
-	mkdir -p .tools
-	dir=$(basename "$tarball" .tar.xz)
-	tar -xJf "$tarball" -C .tools --strip-components=2 \
-		"$dir/scripts/checkpatch.pl" "$dir/scripts/spelling.txt" \
-		"$dir/scripts/const_structs.checkpatch"
-fi
 
 rc=0
 files=$(find kernel -name '*.[ch]' ! -name probed.h | sort)
