@@ -13,10 +13,12 @@
  *   a checksum, rx-checksumming off
  *               -> CHECKSUM_NONE
  *
- * A frame whose checksums the sending offloadsim engine has just computed
- * (TSO/USO segments, TX checksum offload) is the very buffer the engine
- * wrote: nothing touched it on the way, so it is passed without
- * recomputing (csum_trusted).
+ * A frame the sending offloadsim segmentation engine cut (TSO/USO) is the
+ * very buffer whose headers and checksums the engine built and computed:
+ * nothing touched it on the way, so it is passed without recomputing
+ * (csum_trusted). A frame whose checksum the sender's checksum offload
+ * filled in at offsets and from a pseudo-header seed the sender chose is
+ * verified like any other.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>

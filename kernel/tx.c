@@ -43,8 +43,11 @@ static unsigned int osim_l3_len(const struct sk_buff *frame)
 	return frame->len > off ? frame->len - off : 0;
 }
 
-/* Put one frame on the wire towards @peer. @csum_trusted: the engine
- * computed the frame's checksums itself (see rxcsum.c).
+/* Put one frame on the wire towards @peer. @csum_trusted: the
+ * segmentation engine built the frame's headers and computed its IPv4 and
+ * TCP/UDP checksums from them (see rxcsum.c). Not so for a frame whose
+ * checksum csum.c filled in at the offsets and from the pseudo-header seed
+ * the sender gave: the receiver must verify that.
  */
 static void osim_wire_send(struct net_device *peer, struct sk_buff *frame,
 			   unsigned int wire_mtu, bool csum_trusted,
@@ -130,7 +133,6 @@ netdev_tx_t osim_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct osim_tx_counts tc = {};
 	struct net_device *peer;
 	unsigned int wire_mtu;
-	bool csum_trusted;
 
 	skb_tx_timestamp(skb);
 	/* The frame is on the wire: this is its TX completion. */
@@ -150,8 +152,7 @@ netdev_tx_t osim_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto out;
 	}
 
-	csum_trusted = skb->ip_summed == CHECKSUM_PARTIAL;
-	if (csum_trusted) {
+	if (skb->ip_summed == CHECKSUM_PARTIAL) {
 		int err = osim_csum_complete(skb);
 
 		if (unlikely(err)) {
@@ -163,7 +164,7 @@ netdev_tx_t osim_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		}
 		tc.csum_offload++;
 	}
-	osim_wire_send(peer, skb, wire_mtu, csum_trusted, &tc);
+	osim_wire_send(peer, skb, wire_mtu, false, &tc);
 out:
 	rcu_read_unlock();
 	osim_tx_account(sq, &tc);

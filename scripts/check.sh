@@ -9,6 +9,7 @@
 # Environment:
 #   KERNELS="6.12 6.1"   kernel series (or full releases) to test
 #   TESTS="pair_basic"   tests to run (default: selftests/Makefile TEST_PROGS)
+#   CHECK_JOBS=N         kernels tested side by side (default 2 with 2+ CPUs)
 #
 # A test that crashes the guest is recorded as failed and the VM is booted
 # again for the tests after it, so one oops never hides other results.
@@ -38,7 +39,13 @@ fail=0
 skip=0
 summary=()
 
-for rel in $releases; do
+# run_kernel REL: boot REL as often as needed to run every test once;
+# results in results/check-<stamp>/REL/results.
+run_kernel()
+{
+	local rel=$1 out res boot rc crashed done_tests t
+	local -a left next
+
 	out=$top/results/check-$stamp/$rel
 	mkdir -p "$out"
 	res=$out/results
@@ -85,6 +92,36 @@ for rel in $releases; do
 		left=("${next[@]}")
 	done
 
+}
+
+# Kernels run one after the other, or side by side when the machine has
+# the CPUs (each VM is one TCG thread): CHECK_JOBS overrides.
+njobs=${CHECK_JOBS:-$(($(nproc) >= 2 ? 2 : 1))}
+set -- $releases
+if [ "$njobs" -gt 1 ] && [ $# -gt 1 ]; then
+	pids=()
+	for rel in $releases; do
+		while [ "$(jobs -rp | wc -l)" -ge "$njobs" ]; do
+			wait -n || true
+		done
+		mkdir -p "$top/results/check-$stamp/$rel"
+		echo "check: $rel: started, log in results/check-$stamp/$rel/check.log"
+		run_kernel "$rel" >"$top/results/check-$stamp/$rel/check.log" 2>&1 &
+		pids+=($!)
+	done
+	wait "${pids[@]}" || true
+	for rel in $releases; do
+		echo "==== check: $rel"
+		cat "$top/results/check-$stamp/$rel/check.log"
+	done
+else
+	for rel in $releases; do
+		run_kernel "$rel"
+	done
+fi
+
+for rel in $releases; do
+	res=$top/results/check-$stamp/$rel/results
 	# Verdict per test: fail if any boot failed it, else its last result.
 	while read -r t r; do
 		summary+=("$(printf '%-24s %-20s %s' "$rel" "$t" "$r")")
