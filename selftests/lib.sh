@@ -493,3 +493,45 @@ for _ in range(n):
     s.sendto(data, (dst, port))
 PY
 }
+
+##############################################################################
+# Receive engine tests (rx_rss.sh, rx_ring.sh): a pair quiet enough that
+# every frame a receive queue counts is one the test sent.
+
+# osim_ns_quiet NS...: devices created in NS afterwards send no IPv6 router
+# solicitations and do no duplicate address detection.
+osim_ns_quiet()
+{
+	local ns
+
+	for ns in "$@"; do
+		in_ns "$ns" sysctl -qw net.ipv6.conf.all.router_solicitations=0 \
+			net.ipv6.conf.default.router_solicitations=0 \
+			net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0 || return 1
+	done
+}
+
+# osim_static_neigh NS_A NS_B [DEV_A DEV_B]: permanent IPv4 and IPv6
+# neighbour entries for the pair of osim_pair_ns, both ways: no ARP or
+# neighbour discovery on the wire.
+osim_static_neigh()
+{
+	local ns_a=$1 ns_b=$2 a=${3:-osim_a} b=${4:-osim_b} mac_a mac_b
+
+	mac_a=$(in_ns "$ns_a" cat "/sys/class/net/$a/address") &&
+		mac_b=$(in_ns "$ns_b" cat "/sys/class/net/$b/address") || return 1
+	ip -n "$ns_a" neigh replace "$OSIM_IP4_B" lladdr "$mac_b" dev "$a" nud permanent &&
+		ip -n "$ns_a" neigh replace "$OSIM_IP6_B" lladdr "$mac_b" dev "$a" nud permanent &&
+		ip -n "$ns_b" neigh replace "$OSIM_IP4_A" lladdr "$mac_a" dev "$b" nud permanent &&
+		ip -n "$ns_b" neigh replace "$OSIM_IP6_A" lladdr "$mac_a" dev "$b" nud permanent
+}
+
+# osim_rxq_list NS DEV NQ NAME: rx_queue_<i>_NAME for i = 0..NQ-1, on one
+# line separated by spaces (0 for a queue ethtool -S does not show).
+osim_rxq_list()
+{
+	in_ns "$1" ethtool -S "$2" | awk -v nq="$3" -v n="$4" '
+		{ for (i = 0; i < nq; i++) if ($1 == "rx_queue_" i "_" n ":") v[i] = $2 }
+		END { for (i = 0; i < nq; i++) printf "%s%d", i ? " " : "", v[i]; print "" }'
+}

@@ -59,18 +59,21 @@ drvinfo_ok()
 }
 check "ethtool -i names driver and version" drvinfo_ok
 
-# The receive engines come with a later version: no RX offload yet.
-no_hw_offloads()
+# The receive offloads: checksumming and hashing on, LRO and hardware GRO
+# off, all of them toggleable.
+rx_offloads()
 {
 	local k
 
 	k=$(ethtool -k $A)
-	echo "$k" | grep -E 'receive-offload|rx-checksumming|gro-hw'
-	echo "$k" | grep -qx 'rx-checksumming: off \[fixed\]' &&
-		echo "$k" | grep -qx 'large-receive-offload: off \[fixed\]' &&
-		echo "$k" | grep -qx 'rx-gro-hw: off \[fixed\]'
+	echo "$k" | grep -E 'receive-offload|rx-checksumming|receive-hashing|gro-hw'
+	echo "$k" | grep -qx 'rx-checksumming: on' &&
+		echo "$k" | grep -qx 'receive-hashing: on' &&
+		echo "$k" | grep -qx 'large-receive-offload: off' &&
+		echo "$k" | grep -qx 'rx-gro-hw: off'
 }
-check "no receive offload advertised yet" no_hw_offloads
+check "RX offloads: rx-checksumming, receive-hashing on; LRO, rx-gro-hw off; not fixed" \
+	rx_offloads
 
 # --- MTU range 68..65535
 check "MTU 68 accepted" ip link set $A mtu 68
