@@ -195,12 +195,12 @@ static enum osim_flush osim_agg_check(struct osim_agg_flow *f,
 		if (*(u32 *)((u8 *)th + i) != *(u32 *)((u8 *)th2 + i))
 			return OSIM_FLUSH_OPTIONS;
 
+	if (ntohl(th->seq) != f->next_seq)
+		return OSIM_FLUSH_ORDER;
 	if (osim_agg_ip_differs(f, s))
 		return OSIM_FLUSH_IP;
 	if (f->strict && s->len > f->mss)
 		return OSIM_FLUSH_MSS;
-	if (ntohl(th->seq) != f->next_seq)
-		return OSIM_FLUSH_ORDER;
 	if (f->skb->len + s->len >= GSO_LEGACY_MAX_SIZE ||
 	    (!f->strict && f->count >= OSIM_LRO_MAX_SEGS))
 		return OSIM_FLUSH_SIZE;
@@ -394,6 +394,12 @@ bool osim_agg_receive(struct osim_rq *rq, struct sk_buff *skb, bool strict,
 	/* Only segments whose checksum the hardware vouched for merge. */
 	if (skb->ip_summed != CHECKSUM_UNNECESSARY || skb_has_frag_list(skb) ||
 	    !osim_seg_parse(skb, &s))
+		return false;
+	/* Software GRO passes an IPv4 packet with options straight up and
+	 * keeps holding its flow (inet_gro_receive()); so does rx-gro-hw.
+	 * LRO flushes the flow first, keeping its order.
+	 */
+	if (strict && s.ip_opts)
 		return false;
 	flags = tcp_flag_word(s.th);
 

@@ -418,6 +418,37 @@ osim_nstat()
 }
 
 # osim_random_file MB: a file of MB MiB of random bytes, removed at exit.
+# osim_transfer_during NS_SRC NS_DST ADDR FILE SHA256 FUNC [ARGS...]: send
+# FILE over TCP while FUNC ARGS runs in the background (reconfiguring the
+# pair, say). True if the stream arrived byte-exact and FUNC succeeded.
+osim_transfer_during()
+{
+	local src=$1 dst=$2 addr=$3 file=$4 want=$5 got pid frc=0
+	shift 5
+
+	"$@" &
+	pid=$!
+	got=$(osim_tcp_transfer "$src" "$dst" "$addr" "$file")
+	wait "$pid" || frc=$?
+	echo "sha256 ${got:-none} (want $want), $1 exit $frc"
+	[ "$got" = "$want" ] && [ "$frc" = 0 ]
+}
+
+# osim_case_count CASES: checks a table of "name|families|..." lines makes,
+# one per family.
+osim_case_count()
+{
+	local name fams rest n=0
+
+	while IFS='|' read -r name fams rest; do
+		[ -n "$name" ] || continue
+		# shellcheck disable=SC2086 # the families are words
+		set -- $fams
+		n=$((n + $#))
+	done <<<"$1"
+	echo "$n"
+}
+
 osim_random_file()
 {
 	local f
@@ -534,4 +565,87 @@ osim_rxq_list()
 	in_ns "$1" ethtool -S "$2" | awk -v nq="$3" -v n="$4" '
 		{ for (i = 0; i < nq; i++) if ($1 == "rx_queue_" i "_" n ":") v[i] = $2 }
 		END { for (i = 0; i < nq; i++) printf "%s%d", i ? " " : "", v[i]; print "" }'
+}
+
+##############################################################################
+# Receive engine: crafted TCP trains (osim_train.py), per-queue counter
+# snapshots, a sender that sends nothing of its own. Used by rx_gro.sh,
+# rx_lro.sh, rx_csum.sh and rx_matrix.sh.
+
+OSIM_TRAIN=$OSIM_LIB_DIR/osim_train.py
+OSIM_PY=$(command -v /usr/bin/python3 || command -v python3)
+
+# osim_quiet_pair NS_A NS_B: after osim_pair_ns, make osim_a (the sender of
+# crafted frames) send nothing on its own, so that every frame osim_b
+# receives is one the test sent: permanent neighbour entries on both sides
+# (no ARP, no ND from osim_b), then no IPv6 on osim_a (no MLD, RS, ND).
+osim_quiet_pair()
+{
+	osim_static_neigh "$1" "$2" &&
+		in_ns "$1" sysctl -qw net.ipv6.conf.osim_a.disable_ipv6=1
+}
+
+# osim_rxq_snap NS DEV: every rx_queue_N_NAME counter summed over the
+# queues, one "NAME VALUE" line each.
+osim_rxq_snap()
+{
+	in_ns "$1" ethtool -S "$2" | awk '$1 ~ /^rx_queue_[0-9]+_/ {
+		n = $1; sub(/^rx_queue_[0-9]+_/, "", n); sub(/:$/, "", n)
+		s[n] += $2 } END { for (n in s) print n, s[n] }' | sort
+}
+
+# osim_snap_delta BEFORE AFTER [NAME]: AFTER - BEFORE (two osim_rxq_snap
+# outputs) for NAME, or "NAME DELTA" lines for every counter that moved.
+osim_snap_delta()
+{
+	awk -v want="${3:-}" 'FNR == NR { b[$1] = $2; next }
+		want == "" && $2 != b[$1] { print $1, $2 - b[$1] }
+		want != "" && $1 == want { print $2 - b[$1]; f = 1 }
+		END { if (want != "" && !f) print "NA" }' \
+		<(echo "$1") <(echo "$2")
+}
+
+# osim_train_batch NS_RX DEV_RX NS_TX DEV_TX DIR MODEL CASEFILE: for every
+# line "TAG|4 or 6|TRAIN" of CASEFILE, make the train land in one NAPI
+# poll of DEV_RX (rx-usecs 100000, rx-frames = its length), send it from
+# DEV_TX and keep what DEV_RX received in DIR/TAG.cap, the model's
+# expectation (MODEL gro|lro) in DIR/TAG.model and the RX queue counters
+# that moved in DIR/TAG.delta ("NAME DELTA" lines); DIR/TAG.err when the
+# case could not run. One python process for all cases.
+osim_train_batch()
+{
+	in_ns "$1" "$OSIM_PY" "$OSIM_TRAIN" batch --cap-dev "$2" --send-ns "$3" \
+		--send-dev "$4" --out "$5" --model "$6" "$7"
+}
+
+# osim_case_ok OUT: the case OUT of osim_train_batch ran.
+osim_case_ok()
+{
+	[ ! -e "$1.err" ] && [ -e "$1.cap" ] && return 0
+	cat "$1.err" 2>/dev/null || echo "$1: no capture"
+	return 1
+}
+
+# osim_case_delta OUT NAME: how much NAME moved in case OUT.
+osim_case_delta()
+{
+	awk -v n="$2" '$1 == n { v = $2 } END { print v + 0 }' "$1.delta"
+}
+
+# osim_case_model OUT aggs|aggsegs: from the model's summary line.
+osim_case_model()
+{
+	sed -n "s/^summary .* $2=\([0-9]*\).*/\1/p" "$1.model"
+}
+
+# osim_case_match OUT: the capture equals the model, frame by frame.
+osim_case_match()
+{
+	local d
+
+	d=$(diff -u <(grep -v '^summary' "$1.model") \
+		<(grep -v '^summary' "$1.cap")) && return 0
+	echo "model (-) vs received (+):"
+	echo "$d" | head -14
+	return 1
 }

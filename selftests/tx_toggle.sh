@@ -40,20 +40,13 @@ toggler()
 			done
 		done
 	done
+	# Some toggles are refused by design (dependencies): not a failure;
+	# "features end up on again" checks the outcome.
+	return 0
 }
 
-toggle_run()
-{
-	local got tpid
-
-	toggler &
-	tpid=$!
-	got=$(osim_tcp_transfer "$ns_a" "$ns_b" "$OSIM_IP4_B" "$data")
-	wait "$tpid"
-	echo "sha256 $got"
-	[ "$got" = "$want" ]
-}
-check "40 MB byte-exact while every TX offload flips on both ends" toggle_run
+check "40 MB byte-exact while every TX offload flips on both ends" \
+	osim_transfer_during "$ns_a" "$ns_b" "$OSIM_IP4_B" "$data" "$want" toggler
 
 all_on()
 {
