@@ -558,6 +558,18 @@ osim_static_neigh()
 		ip -n "$ns_b" neigh replace "$OSIM_IP6_A" lladdr "$mac_a" dev "$b" nud permanent
 }
 
+# osim_ipv4_pair NS_A NS_B: osim_pair_ns for tests that count every frame:
+# IPv4 only (IPv6 off on both ends: no MLD, RS or ND), permanent ARP
+# entries, so that the devices' counters move only with the test's traffic.
+osim_ipv4_pair()
+{
+	osim_ns_quiet "$1" "$2" &&
+		osim_pair_ns "$1" "$2" &&
+		osim_static_neigh "$1" "$2" &&
+		in_ns "$1" sysctl -qw net.ipv6.conf.osim_a.disable_ipv6=1 &&
+		in_ns "$2" sysctl -qw net.ipv6.conf.osim_b.disable_ipv6=1
+}
+
 # osim_rxq_list NS DEV NQ NAME: rx_queue_<i>_NAME for i = 0..NQ-1, on one
 # line separated by spaces (0 for a queue ethtool -S does not show).
 osim_rxq_list()

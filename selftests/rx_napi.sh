@@ -12,8 +12,8 @@
 #   +----------------+                      +------------------+
 #
 # RSS decides the queues: ICMP hashes the address pair, the flood the UDP
-# 4-tuple; the test probes which source port lands on the queue ICMP does
-# not use.
+# 4-tuple; toeplitz.py picks a source port that lands on the queue ICMP
+# does not use, and the test checks the prediction first.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -23,54 +23,60 @@ FLOOD_BATCH=2000
 PINGS=40
 
 osim_setup
-require_cmd ping
+require_cmd ping python3
 [ -x "$OSIM_INJECT" ] || ktap_skip_all "tools not built (make tools)"
 ktap_header
 ktap_plan 5
 
+# Counters must move only with the test's own traffic: IPv4 only, quiet.
 setup_ns ns_a ns_b
-osim_pair_ns "$ns_a" "$ns_b" || ktap_bail "pair setup failed"
+osim_ipv4_pair "$ns_a" "$ns_b" || ktap_bail "pair setup failed"
 in_ns "$ns_b" ethtool -L osim_b combined 2 || ktap_bail "ethtool -L failed"
 mac_b=$(in_ns "$ns_b" cat /sys/class/net/osim_b/address)
+tmp=$(mktemp -d /tmp/osim-napi.XXXXXX)
+defer rm -rf "$tmp"
 
 rxq()
 {
 	osim_ethtool_stat "$ns_b" osim_b "rx_queue_$1_$2"
 }
 
-# The queue whose packet counter moved by at least $3 since "$1 $2".
-moved_queue()
-{
-	local b0=$1 b1=$2 min=$3
-
-	if [ $(($(rxq 0 packets) - b0)) -ge "$min" ]; then
-		echo 0
-	elif [ $(($(rxq 1 packets) - b1)) -ge "$min" ]; then
-		echo 1
-	fi
-}
-
-b0=$(rxq 0 packets)
-b1=$(rxq 1 packets)
-in_ns "$ns_a" ping -q -c 3 -i 0.2 "$OSIM_IP4_B" >/dev/null
-ping_q=$(moved_queue "$b0" "$b1" 3)
-flood_q=
-sport=
-for port in $(seq 40000 40040); do
-	b0=$(rxq 0 packets)
-	b1=$(rxq 1 packets)
-	in_ns "$ns_a" "$OSIM_INJECT" --dev osim_a --proto udp4 \
-		--dst-mac "$mac_b" --sport "$port" --dport 9 --count 4 >/dev/null
-	q=$(moved_queue "$b0" "$b1" 4)
-	if [ -n "$q" ] && [ "$q" != "$ping_q" ]; then
-		flood_q=$q
-		sport=$port
-		break
-	fi
-done
+# Where RSS puts the pings (ICMP: the address pair) and the first UDP
+# source port from 40000 whose 4-tuple lands on another queue: computed
+# with selftests/toeplitz.py from the key and table ethtool -x shows.
+in_ns "$ns_b" ethtool -x osim_b >"$tmp/x" || ktap_bail "ethtool -x failed"
+read -r ping_q flood_q sport < <(python3 -S - "$OSIM_LIB_DIR" "$tmp/x" \
+	"$OSIM_IP4_A" "$OSIM_IP4_B" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import toeplitz as t
+_, table, key = t.read_x(sys.argv[2])
+src, dst = sys.argv[3], sys.argv[4]
+ping_q = table[t.rss_hash(key, src, dst) % len(table)]
+for port in range(40000, 41000):
+    q = table[t.rss_hash(key, src, dst, port, 9) % len(table)]
+    if q != ping_q:
+        print(ping_q, q, port)
+        break
+PY
+)
 echo "# ICMP lands on RX queue $ping_q, UDP from port $sport on $flood_q"
-check "RSS puts the flood and the pings on different queues" \
-	test -n "$ping_q" -a -n "$flood_q"
+
+# The prediction holds: 5 pings and 5 datagrams land where computed.
+predicted()
+{
+	local p0 f0
+
+	p0=$(rxq "$ping_q" packets)
+	f0=$(rxq "$flood_q" packets)
+	in_ns "$ns_a" ping -q -c 5 -i 0.1 "$OSIM_IP4_B" >/dev/null || return 1
+	[ $(($(rxq "$ping_q" packets) - p0)) -eq 5 ] &&
+		[ "$(rxq "$flood_q" packets)" -eq "$f0" ] || return 1
+	in_ns "$ns_a" "$OSIM_INJECT" --dev osim_a --proto udp4 \
+		--dst-mac "$mac_b" --sport "$sport" --dport 9 --count 5 >/dev/null
+	[ $(($(rxq "$flood_q" packets) - f0)) -eq 5 ]
+}
+check "RSS puts the flood and the pings on different queues" predicted
 [ -n "$flood_q" ] || ktap_bail "no source port found for the other queue"
 
 fp0=$(rxq "$flood_q" packets)

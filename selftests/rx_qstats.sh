@@ -26,8 +26,9 @@ require_cmd socat python3
 [ -f "$YNL_CLI" ] || ktap_skip_all "no ynl (scripts/source-tools.sh)"
 
 ktap_header
+# Counters must move only with the test's own traffic: IPv4 only, quiet.
 setup_ns ns_a ns_b
-osim_pair_ns "$ns_a" "$ns_b" || ktap_bail "pair setup failed"
+osim_ipv4_pair "$ns_a" "$ns_b" || ktap_bail "pair setup failed"
 
 # qstats NS DEV [SCOPE]: the qstats-get dump for DEV as JSON.
 qstats()
