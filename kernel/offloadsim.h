@@ -399,7 +399,8 @@ int osim_rss_set_rxnfc(struct net_device *dev, struct ethtool_rxnfc *cmd);
 /* stats.c */
 void osim_get_stats64(struct net_device *dev,
 		      struct rtnl_link_stats64 *tot);
-void osim_rq_read(const struct osim_rq *rq, u64 *c, u64 *missed);
+void osim_rq_read(const struct osim_rq *rq, u64 *c, u64 *missed,
+		  u64 *len_err);
 void osim_sq_read(const struct osim_sq *sq, struct osim_tx_counts *tc);
 int osim_stats_count(const struct net_device *dev);
 void osim_stats_strings(const struct net_device *dev, u8 *data);

@@ -158,6 +158,7 @@ bool osim_rx_enqueue(struct net_device *dev, struct sk_buff *skb)
 	enum pkt_hash_types htype;
 	unsigned int nq, q;
 	struct osim_rq *rq;
+	bool rxhash;
 	u32 hash;
 	int err;
 
@@ -168,10 +169,15 @@ bool osim_rx_enqueue(struct net_device *dev, struct sk_buff *skb)
 		return false;
 	}
 
-	hash = osim_rss_hash(&priv->rss, skb, &htype);
+	/* One queue and nobody to tell the hash to: no hash to compute. */
+	rxhash = dev->features & NETIF_F_RXHASH;
 	nq = READ_ONCE(dev->real_num_rx_queues);
+	htype = PKT_HASH_TYPE_NONE;
+	hash = 0;
 	q = 0;
-	if (htype != PKT_HASH_TYPE_NONE)
+	if (nq > 1 || rxhash)
+		hash = osim_rss_hash(&priv->rss, skb, &htype);
+	if (nq > 1 && htype != PKT_HASH_TYPE_NONE)
 		q = READ_ONCE(priv->rss.indir[hash % OSIM_RSS_INDIR_SIZE]);
 	rq = &priv->rq[q < nq ? q : 0];
 
@@ -193,7 +199,7 @@ bool osim_rx_enqueue(struct net_device *dev, struct sk_buff *skb)
 	if (__dev_forward_skb(dev, skb))
 		return false;
 	skb_record_rx_queue(skb, rq - priv->rq);
-	if (htype != PKT_HASH_TYPE_NONE && (dev->features & NETIF_F_RXHASH))
+	if (rxhash && htype != PKT_HASH_TYPE_NONE)
 		skb_set_hash(skb, hash, htype);
 	else
 		skb_clear_hash(skb);

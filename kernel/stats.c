@@ -116,8 +116,10 @@ static u64 osim_stat_read(const void *base, const struct osim_stat_desc *d)
  * @rq: the queue
  * @c: OSIM_RX_NSTATS values, indexed by enum osim_rx_stat
  * @missed: frames dropped on a full ring
+ * @len_err: frames longer than the MTU allows
  */
-void osim_rq_read(const struct osim_rq *rq, u64 *c, u64 *missed)
+void osim_rq_read(const struct osim_rq *rq, u64 *c, u64 *missed,
+		  u64 *len_err)
 {
 	unsigned int start, i;
 
@@ -130,6 +132,7 @@ void osim_rq_read(const struct osim_rq *rq, u64 *c, u64 *missed)
 	do {
 		start = u64_stats_fetch_begin(&rq->pstats.syncp);
 		*missed = u64_stats_read(&rq->pstats.missed);
+		*len_err = u64_stats_read(&rq->pstats.length_errors);
 	} while (u64_stats_fetch_retry(&rq->pstats.syncp, start));
 }
 
@@ -202,41 +205,23 @@ void osim_stats_fill(const struct net_device *dev, u64 *data)
 void osim_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *tot)
 {
 	struct osim_priv *priv = netdev_priv(dev);
-	u64 packets, bytes, dropped, errors;
-	unsigned int q, start;
+	u64 c[OSIM_RX_NSTATS], missed, len_err;
+	struct osim_tx_counts tc;
+	unsigned int q;
 
 	for (q = 0; q < dev->num_rx_queues; q++) {
-		const struct osim_rq *rq = &priv->rq[q];
-
-		do {
-			start = u64_stats_fetch_begin(&rq->stats.syncp);
-			packets = u64_stats_read(&rq->stats.c[OSIM_RX_PACKETS]);
-			bytes = u64_stats_read(&rq->stats.c[OSIM_RX_BYTES]);
-		} while (u64_stats_fetch_retry(&rq->stats.syncp, start));
-		tot->rx_packets += packets;
-		tot->rx_bytes += bytes;
-
-		do {
-			start = u64_stats_fetch_begin(&rq->pstats.syncp);
-			dropped = u64_stats_read(&rq->pstats.missed);
-			errors = u64_stats_read(&rq->pstats.length_errors);
-		} while (u64_stats_fetch_retry(&rq->pstats.syncp, start));
-		tot->rx_missed_errors += dropped;
-		tot->rx_length_errors += errors;
-		tot->rx_errors += errors;
+		osim_rq_read(&priv->rq[q], c, &missed, &len_err);
+		tot->rx_packets += c[OSIM_RX_PACKETS];
+		tot->rx_bytes += c[OSIM_RX_BYTES];
+		tot->rx_missed_errors += missed;
+		tot->rx_length_errors += len_err;
+		tot->rx_errors += len_err;
 	}
 
 	for (q = 0; q < dev->num_tx_queues; q++) {
-		const struct osim_sq *sq = &priv->sq[q];
-
-		do {
-			start = u64_stats_fetch_begin(&sq->stats.syncp);
-			packets = u64_stats_read(&sq->stats.packets);
-			bytes = u64_stats_read(&sq->stats.bytes);
-			dropped = u64_stats_read(&sq->stats.dropped);
-		} while (u64_stats_fetch_retry(&sq->stats.syncp, start));
-		tot->tx_packets += packets;
-		tot->tx_bytes += bytes;
-		tot->tx_dropped += dropped;
+		osim_sq_read(&priv->sq[q], &tc);
+		tot->tx_packets += tc.packets;
+		tot->tx_bytes += tc.bytes;
+		tot->tx_dropped += tc.dropped;
 	}
 }

@@ -49,9 +49,9 @@ static void osim_qstats_rx(struct net_device *dev, int idx,
 			   struct netdev_queue_stats_rx *st)
 {
 	struct osim_priv *priv = netdev_priv(dev);
-	u64 c[OSIM_RX_NSTATS], missed;
+	u64 c[OSIM_RX_NSTATS], missed, len_err;
 
-	osim_rq_read(&priv->rq[idx], c, &missed);
+	osim_rq_read(&priv->rq[idx], c, &missed, &len_err);
 	osim_qstats_rx_fill(st, c, missed);
 }
 
@@ -71,12 +71,13 @@ static void osim_qstats_base(struct net_device *dev,
 			     struct netdev_queue_stats_tx *tx)
 {
 	struct osim_priv *priv = netdev_priv(dev);
-	u64 c[OSIM_RX_NSTATS], sum[OSIM_RX_NSTATS] = {}, missed, msum = 0;
+	u64 c[OSIM_RX_NSTATS], sum[OSIM_RX_NSTATS] = {}, missed, len_err;
+	u64 msum = 0;
 	struct osim_tx_counts tc, tsum = {};
 	unsigned int i, k;
 
 	for (i = dev->real_num_rx_queues; i < dev->num_rx_queues; i++) {
-		osim_rq_read(&priv->rq[i], c, &missed);
+		osim_rq_read(&priv->rq[i], c, &missed, &len_err);
 		for (k = 0; k < OSIM_RX_NSTATS; k++)
 			sum[k] += c[k];
 		msum += missed;
