@@ -33,6 +33,8 @@
 /* RSS: Toeplitz key and indirection table sizes, as most NICs have. */
 #define OSIM_RSS_KEY_SIZE	40
 #define OSIM_RSS_INDIR_SIZE	128
+/* Longest hash input: two IPv6 addresses and two ports. */
+#define OSIM_RSS_INPUT_MAX	(2 * 16 + 2 * 2)
 
 /* LRO / hardware GRO: open flows per RX queue, segments per aggregate. */
 #define OSIM_AGG_FLOWS		8
@@ -284,6 +286,9 @@ struct osim_rq {
  * @key: Toeplitz key
  * @indir: indirection table: hash % OSIM_RSS_INDIR_SIZE -> RX queue
  * @l4_flows: BIT(flow type) of TCP/UDP flow types hashed with ports
+ * @nib: the Toeplitz hash of each value (16) of each input nibble (the
+ *	 high one of byte i at 2i, the low one at 2i + 1) under @key; the
+ *	 hash of an input is the XOR of its nibbles' entries
  *
  * Written under RTNL by ethtool; read locklessly by the peer's transmit
  * path. A frame hashed during an update lands on some valid queue.
@@ -292,6 +297,7 @@ struct osim_rss {
 	u8	key[OSIM_RSS_KEY_SIZE];
 	u32	indir[OSIM_RSS_INDIR_SIZE];
 	u32	l4_flows;
+	u32	nib[2 * OSIM_RSS_INPUT_MAX][16];
 };
 
 /**

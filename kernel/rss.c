@@ -52,9 +52,43 @@ u32 osim_toeplitz(const u8 *key, const u8 *data, unsigned int len)
 	return hash;
 }
 
+/* Set the key and the per-nibble table derived from it. The Toeplitz hash
+ * is linear: XOR of the hashes of the input's nibbles, each at its place.
+ * A byte at input position i sees the key from byte i on.
+ */
+static void osim_rss_set_key(struct osim_rss *rss, const u8 *key)
+{
+	unsigned int i, v;
+	u8 b;
+
+	BUILD_BUG_ON(OSIM_RSS_INPUT_MAX + 4 > OSIM_RSS_KEY_SIZE);
+	memcpy(rss->key, key, OSIM_RSS_KEY_SIZE);
+	for (i = 0; i < OSIM_RSS_INPUT_MAX; i++) {
+		for (v = 0; v < 16; v++) {
+			b = v << 4;
+			WRITE_ONCE(rss->nib[2 * i][v], osim_toeplitz(key + i, &b, 1));
+			b = v;
+			WRITE_ONCE(rss->nib[2 * i + 1][v], osim_toeplitz(key + i, &b, 1));
+		}
+	}
+}
+
+/* osim_toeplitz() under the device's key, a table lookup per nibble. */
+static u32 osim_rss_toeplitz(const struct osim_rss *rss, const u8 *data,
+			     unsigned int len)
+{
+	unsigned int i;
+	u32 hash = 0;
+
+	for (i = 0; i < len; i++)
+		hash ^= READ_ONCE(rss->nib[2 * i][data[i] >> 4]) ^
+			READ_ONCE(rss->nib[2 * i + 1][data[i] & 0xf]);
+	return hash;
+}
+
 /* Hash input: addresses then ports, as the RSS specification orders it. */
 struct osim_rss_input {
-	u8	data[2 * sizeof(struct in6_addr) + 2 * sizeof(__be16)];
+	u8	data[OSIM_RSS_INPUT_MAX];
 	u8	len;
 };
 
@@ -146,7 +180,7 @@ u32 osim_rss_hash(const struct osim_rss *rss, const struct sk_buff *skb,
 	}
 
 	*type = l4 ? PKT_HASH_TYPE_L4 : PKT_HASH_TYPE_L3;
-	return osim_toeplitz(rss->key, in.data, in.len);
+	return osim_rss_toeplitz(rss, in.data, in.len);
 }
 
 void osim_rss_default_indir(struct osim_priv *priv, unsigned int queues)
@@ -159,7 +193,10 @@ void osim_rss_default_indir(struct osim_priv *priv, unsigned int queues)
 
 void osim_rss_init(struct osim_priv *priv)
 {
-	netdev_rss_key_fill(priv->rss.key, sizeof(priv->rss.key));
+	u8 key[OSIM_RSS_KEY_SIZE];
+
+	netdev_rss_key_fill(key, sizeof(key));
+	osim_rss_set_key(&priv->rss, key);
 	priv->rss.l4_flows = OSIM_RSS_L4_DEFAULT;
 	osim_rss_default_indir(priv, priv->dev->real_num_rx_queues);
 }
@@ -196,7 +233,7 @@ int osim_rss_set(struct net_device *dev, const u32 *indir, const u8 *key,
 		for (i = 0; i < OSIM_RSS_INDIR_SIZE; i++)
 			WRITE_ONCE(priv->rss.indir[i], indir[i]);
 	if (key)
-		memcpy(priv->rss.key, key, sizeof(priv->rss.key));
+		osim_rss_set_key(&priv->rss, key);
 	return 0;
 }
 
