@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * offloadsim: transmit checksum offload for frames the engine does not
- * segment.
+ * offloadsim: the transmit checksum engine.
  *
- * The stack hands over a CHECKSUM_PARTIAL skb with the pseudo-header sum
- * in the checksum field; the "hardware" sums from csum_start to the end and
- * stores the result at csum_start + csum_offset, as a NIC's checksum
- * engine does from the descriptor's offsets.
+ * For a frame the segmentation engine does not cut, the stack hands over a
+ * CHECKSUM_PARTIAL skb with the pseudo-header sum in the checksum field;
+ * the "hardware" sums from csum_start to the end and stores the result at
+ * csum_start + csum_offset, as a NIC's checksum engine does from the
+ * descriptor's offsets.
+ *
+ * The frames the segmentation engine cuts carry their checksum as a debt
+ * (tso.c): the sum is computed by osim_csum_settle() when somebody can
+ * look at the frame's bytes, not on every frame.
  */
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <linux/udp.h>
 #include <net/checksum.h>
 
 #include "offloadsim.h"
@@ -41,4 +46,25 @@ int osim_csum_complete(struct sk_buff *skb)
 	*(__sum16 *)(skb->data + at) = csum_fold(csum) ?: CSUM_MANGLED_0;
 	skb->ip_summed = CHECKSUM_NONE;
 	return 0;
+}
+
+/**
+ * osim_csum_settle - compute the checksum a segmentation engine frame owes
+ * @skb: a frame the engine cut, CHECKSUM_PARTIAL with the pseudo-header
+ *	 sum in its private TCP or UDP header
+ *
+ * The result is the bytes the engine would have put on the wire: a TCP sum
+ * that folds to 0 stays 0, as tcp_gso_segment() leaves it; a UDP one is
+ * sent as 0xffff (RFC 768).
+ */
+void osim_csum_settle(struct sk_buff *skb)
+{
+	int start = skb_checksum_start_offset(skb);
+	__sum16 *check;
+
+	check = (__sum16 *)(skb->head + skb->csum_start + skb->csum_offset);
+	*check = csum_fold(skb_checksum(skb, start, skb->len - start, 0));
+	if (!*check && skb->csum_offset == offsetof(struct udphdr, check))
+		*check = CSUM_MANGLED_0;
+	skb->ip_summed = CHECKSUM_NONE;
 }

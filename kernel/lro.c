@@ -300,6 +300,8 @@ static void osim_agg_finish(struct osim_agg_flow *f, struct sk_buff *skb,
 		rc->c[OSIM_RX_HW_GRO_WIRE_BYTES] += skb->len + ETH_HLEN +
 			(f->count - 1) * (f->hlen + ETH_HLEN);
 	} else {
+		/* The first segment's owed checksum belongs to no packet now. */
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
 		rc->c[OSIM_RX_LRO_PACKETS]++;
 		rc->c[OSIM_RX_LRO_SEGMENTS] += f->count;
 	}
@@ -391,8 +393,11 @@ bool osim_agg_receive(struct osim_rq *rq, struct sk_buff *skb, bool strict,
 	unsigned int i;
 	__be32 flags;
 
-	/* Only segments whose checksum the hardware vouched for merge. */
-	if (skb->ip_summed != CHECKSUM_UNNECESSARY || skb_has_frag_list(skb) ||
+	/* Only segments whose checksum the hardware vouched for merge:
+	 * verified, or owed by the sender's segmentation engine.
+	 */
+	if ((skb->ip_summed != CHECKSUM_UNNECESSARY &&
+	     skb->ip_summed != CHECKSUM_PARTIAL) || skb_has_frag_list(skb) ||
 	    !osim_seg_parse(skb, &s))
 		return false;
 	/* Software GRO passes an IPv4 packet with options straight up and

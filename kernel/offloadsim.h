@@ -362,6 +362,7 @@ netdev_features_t osim_features_check(struct sk_buff *skb,
 
 /* csum.c */
 int osim_csum_complete(struct sk_buff *skb);
+void osim_csum_settle(struct sk_buff *skb);
 
 /* verify.c */
 void osim_verify_segments(struct sk_buff *skb, struct sk_buff_head *frames,
@@ -382,7 +383,7 @@ void osim_rx_deliver(struct osim_rq *rq, struct sk_buff *skb);
 
 /* rxcsum.c */
 void osim_rx_csum(struct sk_buff *skb, netdev_features_t features,
-		  struct osim_rx_counts *rc);
+		  bool tapped, struct osim_rx_counts *rc);
 
 /* lro.c */
 bool osim_agg_receive(struct osim_rq *rq, struct sk_buff *skb, bool strict,

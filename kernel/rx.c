@@ -54,6 +54,7 @@ static int osim_poll(struct napi_struct *napi, int budget)
 {
 	struct osim_rq *rq = container_of(napi, struct osim_rq, napi);
 	netdev_features_t features = READ_ONCE(napi->dev->features);
+	bool tapped = dev_nit_active(napi->dev);
 	struct osim_rx_counts rc = {};
 	bool agg, strict;
 	struct sk_buff *skb;
@@ -73,7 +74,7 @@ static int osim_poll(struct napi_struct *napi, int budget)
 		rc.c[OSIM_RX_PACKETS]++;
 		rc.c[OSIM_RX_BYTES] += skb->len + ETH_HLEN;
 
-		osim_rx_csum(skb, features, &rc);
+		osim_rx_csum(skb, features, tapped, &rc);
 		if (agg && osim_agg_receive(rq, skb, strict, &rc))
 			continue;
 		osim_rx_deliver(rq, skb);

@@ -14,11 +14,14 @@
  *               -> CHECKSUM_NONE
  *
  * A frame the sending offloadsim segmentation engine cut (TSO/USO) is the
- * very buffer whose headers and checksums the engine built and computed:
- * nothing touched it on the way, so it is passed without recomputing
- * (csum_trusted). A frame whose checksum the sender's checksum offload
- * filled in at offsets and from a pseudo-header seed the sender chose is
- * verified like any other.
+ * very buffer whose headers the engine built and whose checksum it owes
+ * (tso.c): nothing touched it on the way, so it is passed without
+ * verifying (csum_trusted). It goes up CHECKSUM_PARTIAL, the checksum
+ * still owed, unless somebody can read its bytes: with a packet tap on
+ * the device (tcpdump) or rx-checksumming off, the owed checksum is
+ * computed first (osim_csum_settle()). A frame whose checksum the sender's
+ * checksum offload filled in at offsets and from a pseudo-header seed the
+ * sender chose is verified like any other.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -121,15 +124,26 @@ static enum osim_csum_result osim_csum_ipv6(struct sk_buff *skb)
  * osim_rx_csum - the receive checksum engine, for one frame
  * @skb: the frame, data at its network header
  * @features: the device's features, as the poll sampled them
+ * @tapped: a packet tap may read the frame (dev_nit_active())
  * @rc: counters of the running poll
  *
  * Sets skb->ip_summed for the stack; whatever the sender left there is
- * overwritten, as a NIC's descriptor knows nothing of the sender.
+ * overwritten, as a NIC's descriptor knows nothing of the sender. Only a
+ * segmentation engine frame may go up CHECKSUM_PARTIAL, its checksum owed.
  */
 void osim_rx_csum(struct sk_buff *skb, netdev_features_t features,
-		  struct osim_rx_counts *rc)
+		  bool tapped, struct osim_rx_counts *rc)
 {
+	bool trusted = OSIM_SKB_CB(skb)->csum_trusted;
 	enum osim_csum_result res;
+
+	if (trusted && skb->ip_summed == CHECKSUM_PARTIAL) {
+		if (!tapped && (features & NETIF_F_RXCSUM)) {
+			rc->c[OSIM_RX_CSUM_TRUSTED]++;
+			return;
+		}
+		osim_csum_settle(skb);
+	}
 
 	skb->ip_summed = CHECKSUM_NONE;
 	skb->csum_level = 0;
@@ -139,7 +153,7 @@ void osim_rx_csum(struct sk_buff *skb, netdev_features_t features,
 		return;
 	}
 
-	if (OSIM_SKB_CB(skb)->csum_trusted) {
+	if (trusted) {
 		skb->ip_summed = CHECKSUM_UNNECESSARY;
 		rc->c[OSIM_RX_CSUM_TRUSTED]++;
 		return;

@@ -4,9 +4,19 @@
  *
  * This is the device's "hardware": given one GSO skb it reads the headers
  * from the packet bytes, as an LSO engine does from the descriptor, and
- * emits wire frames, each with headers it built itself and a complete
- * TCP/UDP checksum. It never calls the kernel's software GSO; verify.c
- * compares the two.
+ * emits wire frames, each with headers it built itself. It never calls the
+ * kernel's software GSO; verify.c compares the two.
+ *
+ * Each frame's TCP/UDP checksum is the engine's to compute, and a NIC
+ * computes it at no cost to the host. Summing every payload byte here
+ * would charge the host a pass over the data that no hardware costs it,
+ * so the engine leaves the sum owed: the frame leaves CHECKSUM_PARTIAL
+ * with the pseudo-header sum in its private header, and
+ * osim_csum_settle() writes the real checksum when somebody can read the
+ * bytes (a packet tap on the receiver, a receiver without
+ * rx-checksumming, the verify oracle). Everyone else gets the frame
+ * CHECKSUM_PARTIAL, which the stack treats as verified, and forwards it
+ * with the checksum completed on the way out, as it does veth's frames.
  *
  * Payload is attached by reference: each frame's page frags point into the
  * GSO skb's pages, as skb_segment() does. Bytes are copied only from the
@@ -251,12 +261,14 @@ static struct sk_buff *osim_seg_frame(struct net_device *dev,
 	return frame;
 }
 
-/* Rewrite frame @i's headers and compute its checksums. */
+/* Rewrite frame @i's headers: the IPv4 header checksum now, the TCP/UDP
+ * checksum owed (see the top of this file).
+ */
 static void osim_seg_fixup(struct sk_buff *frame, const struct osim_seg *s,
 			   unsigned int i, u32 off, bool last)
 {
 	unsigned int l4len = frame->len - s->th_off;
-	__wsum csum;
+	__sum16 *check;
 
 	if (s->ipv6) {
 		struct ipv6hdr *ip6h = ipv6_hdr(frame);
@@ -283,30 +295,25 @@ static void osim_seg_fixup(struct sk_buff *frame, const struct osim_seg *s,
 			th->fin = 0;
 			th->psh = 0;
 		}
-		th->check = 0;
-		csum = skb_checksum(frame, s->th_off, l4len, 0);
-		if (s->ipv6)
-			th->check = tcp_v6_check(l4len, &ipv6_hdr(frame)->saddr,
-						 &ipv6_hdr(frame)->daddr, csum);
-		else
-			th->check = tcp_v4_check(l4len, ip_hdr(frame)->saddr,
-						 ip_hdr(frame)->daddr, csum);
+		check = &th->check;
 	} else {
 		struct udphdr *uh = udp_hdr(frame);
 
 		uh->len = htons(l4len);
-		uh->check = 0;
-		csum = skb_checksum(frame, s->th_off, l4len, 0);
-		if (s->ipv6)
-			uh->check = udp_v6_check(l4len, &ipv6_hdr(frame)->saddr,
-						 &ipv6_hdr(frame)->daddr, csum);
-		else
-			uh->check = udp_v4_check(l4len, ip_hdr(frame)->saddr,
-						 ip_hdr(frame)->daddr, csum);
-		if (!uh->check)
-			uh->check = CSUM_MANGLED_0;
+		check = &uh->check;
 	}
-	frame->ip_summed = CHECKSUM_NONE;
+
+	if (s->ipv6)
+		*check = ~csum_ipv6_magic(&ipv6_hdr(frame)->saddr,
+					  &ipv6_hdr(frame)->daddr, l4len,
+					  s->l4proto, 0);
+	else
+		*check = ~csum_tcpudp_magic(ip_hdr(frame)->saddr,
+					    ip_hdr(frame)->daddr, l4len,
+					    s->l4proto, 0);
+	frame->ip_summed = CHECKSUM_PARTIAL;
+	frame->csum_start = skb_transport_header(frame) - frame->head;
+	frame->csum_offset = (u8 *)check - skb_transport_header(frame);
 }
 
 /**

@@ -5,9 +5,10 @@
  * With the "verify" module parameter set, every GSO skb the engine cuts in
  * its correct mode (lso_mtu 0) is also segmented by the kernel's own
  * software GSO, on a private copy and with no offload features, so that
- * every segment comes out with complete checksums. The two frame trains
- * must be byte-identical; a difference is counted in verify_mismatch and
- * logged (rate-limited) with the first differing offset.
+ * every segment comes out with complete checksums. The engine's frames
+ * settle the checksums they owe first. The two frame trains must be
+ * byte-identical; a difference is counted in verify_mismatch and logged
+ * (rate-limited) with the first differing offset.
  */
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
@@ -47,6 +48,9 @@ void osim_verify_segments(struct sk_buff *skb, struct sk_buff_head *frames,
 	struct sk_buff *copy, *segs, *seg, *next, *frame;
 	unsigned int i = 0;
 	int where = -1;
+
+	skb_queue_walk(frames, frame)
+		osim_csum_settle(frame);
 
 	/* Headers private, payload shared: GSO only reads the payload. */
 	copy = pskb_copy(skb, GFP_ATOMIC);
