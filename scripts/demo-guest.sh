@@ -64,19 +64,19 @@ for phase in healthy bug workaround; do
 	n=$((n + 1))
 	case $phase in
 	healthy)
-		title=healthy
-		perf_knobs "$ns_a" osim0 0 0
+		title=healthy lso=0 wire=0
 		perf_features offloadsim "$ns_a" osim0 ;;
 	bug)
-		title="the bug"
-		perf_knobs "$ns_a" osim0 9000 1500 ;;
+		title="the bug" lso=9000 wire=1500 ;;
 	workaround)
 		title="workaround (tso off)"
 		perf_features offloadsim "$ns_a" osim0 tso off ;;
 	esac
+	perf_knobs "$ns_a" osim0 "$lso" "$wire"
 	perf_run "$out/raw/$n-$phase.json" "$ns_a:osim0" "$ns_b:osim1" \
 		"$PERF_OSIM_B" "$secs" 1 --live --label "$title" \
-		--meta phase="$phase" --meta title="$title"
+		--meta phase="$phase" --meta title="$title" \
+		--meta lso_mtu="$lso" --meta wire_mtu="$wire"
 done
 
 python3 "$PERF_PY" demo-report "$out"

@@ -28,109 +28,200 @@ Throughput is iperf3's receiver figure (goodput), in Mbit/s.
 
 import argparse
 import csv
+import ctypes
 import datetime
+import fcntl
 import glob
 import json
 import os
 import platform
 import re
+import socket
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
 import time
 
-PORT = "5201"
 
-
-def cmd(args, check=False):
-    """Run args, return stdout ("" on failure unless check)."""
+def cmd(args):
+    """Run args, return stdout ("" on failure)."""
     r = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       text=True, check=check)
+                       text=True)
     return r.stdout if r.returncode == 0 else ""
 
 
-def in_ns(ns, *args):
-    return cmd(["ip", "netns", "exec", ns, *args])
-
-
-def ns_dev(text):
-    ns, _, dev = text.partition(":")
-    return ns, dev
-
-
 ###########################################################################
-# Snapshots of a device
+# Network namespaces and devices, in this process: every exec costs a few
+# hundred ms in the TCG guest, so counters are read with ioctls and /proc
+# from inside the namespace (setns) instead of ethtool and ip.
 
-def ethtool_stats(ns, dev):
-    """ethtool -S, rx_queue_N_X / tx_queue_N_X summed into rx_X / tx_X."""
-    out = {}
-    for line in in_ns(ns, "ethtool", "-S", dev).splitlines():
-        key, sep, val = line.strip().partition(":")
-        if not sep:
-            continue
-        try:
-            val = int(val)
-        except ValueError:
-            continue
-        m = re.match(r"(rx|tx)_queue_\d+_(.+)$", key)
-        if m:
-            key = m.group(1) + "_" + m.group(2)
-        out[key] = out.get(key, 0) + val
-    return out
+CLONE_NEWNET = 0x40000000
+SIOCETHTOOL = 0x8946
+SIOCGIFMTU = 0x8921
+ETHTOOL_GSTRINGS, ETHTOOL_GSTATS = 0x1b, 0x1d
+ETHTOOL_GSSET_INFO, ETHTOOL_GFEATURES = 0x37, 0x3a
+ETH_SS_STATS, ETH_SS_FEATURES = 1, 4
+ETH_GSTRING_LEN = 32
+
+_libc = ctypes.CDLL(None, use_errno=True)
 
 
-def link_stats(ns, dev):
-    """ip -s link counters as link_rx_bytes, link_tx_dropped, ..."""
-    try:
-        s = json.loads(cmd(["ip", "-n", ns, "-j", "-s", "link", "show",
-                            "dev", dev]))[0]["stats64"]
-    except (ValueError, IndexError, KeyError):
+class Netns:
+    """A named network namespace (/run/netns/NAME) and a socket in it."""
+
+    home = None
+
+    def __init__(self, name):
+        if Netns.home is None:
+            Netns.home = os.open("/proc/self/ns/net", os.O_RDONLY)
+        self.name = name
+        self.fd = os.open("/run/netns/" + name, os.O_RDONLY)
+        with self:
+            self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+
+    @staticmethod
+    def _setns(fd):
+        if _libc.setns(fd, CLONE_NEWNET):
+            raise OSError(ctypes.get_errno(), "setns")
+
+    def __enter__(self):
+        self._setns(self.fd)
+        return self
+
+    def __exit__(self, *exc):
+        self._setns(Netns.home)
+
+    def enter_child(self):
+        """preexec_fn: the child runs in this namespace."""
+        self._setns(self.fd)
+
+    def read(self, path):
+        with self, open(path) as f:
+            return f.read()
+
+    def ethtool(self, dev, buf):
+        ifr = struct.pack("16sQ16x", dev.encode(), ctypes.addressof(buf))
+        fcntl.ioctl(self.sock, SIOCETHTOOL, ifr)
+
+    def strings(self, dev, sset):
+        info = ctypes.create_string_buffer(
+            struct.pack("IIQI", ETHTOOL_GSSET_INFO, 0, 1 << sset, 0))
+        self.ethtool(dev, info)
+        mask, n = struct.unpack_from("QI", info.raw, 8)
+        if not mask or not n:
+            return []
+        buf = ctypes.create_string_buffer(
+            struct.pack("III", ETHTOOL_GSTRINGS, sset, n) +
+            bytes(n * ETH_GSTRING_LEN))
+        self.ethtool(dev, buf)
+        return [buf.raw[12 + i * ETH_GSTRING_LEN:
+                        12 + (i + 1) * ETH_GSTRING_LEN].split(b"\0")[0]
+                .decode() for i in range(n)]
+
+    def ethtool_stats(self, dev, names):
+        buf = ctypes.create_string_buffer(    # with room to spare
+            struct.pack("II", ETHTOOL_GSTATS, len(names)) +
+            bytes(8 * (len(names) + 256)))
+        self.ethtool(dev, buf)
+        return struct.unpack_from("%dQ" % len(names), buf.raw, 8)
+
+    def features(self, dev):
+        """Active features by their kernel names (tx-tcp-segmentation...)."""
+        names = self.strings(dev, ETH_SS_FEATURES)
+        nb = (len(names) + 31) // 32
+        buf = ctypes.create_string_buffer(
+            struct.pack("II", ETHTOOL_GFEATURES, nb) + bytes(16 * nb))
+        self.ethtool(dev, buf)
+        active = [struct.unpack_from("I", buf.raw, 8 + 16 * b + 8)[0]
+                  for b in range(nb)]
+        return {n: "on" if active[i // 32] >> (i % 32) & 1 else "off"
+                for i, n in enumerate(names) if n}
+
+    def mtu(self, dev):
+        r = fcntl.ioctl(self.sock, SIOCGIFMTU, struct.pack("16s24x",
+                                                           dev.encode()))
+        return struct.unpack_from("i", r, 16)[0]
+
+    def link_stats(self, dev):
+        """/proc/net/dev of the namespace, as link_rx_bytes, ..."""
+        keys = ["bytes", "packets", "errors", "dropped", "fifo", "frame",
+                "compressed", "multicast"]
+        txkeys = ["bytes", "packets", "errors", "dropped", "fifo",
+                  "collisions", "carrier", "compressed"]
+        for line in self.read("/proc/self/net/dev").splitlines()[2:]:
+            name, _, vals = line.partition(":")
+            if name.strip() == dev:
+                v = [int(x) for x in vals.split()]
+                out = {"link_rx_" + k: x for k, x in zip(keys, v[:8])}
+                out.update({"link_tx_" + k: x for k, x in zip(txkeys, v[8:])})
+                return out
         return {}
-    return {"link_%s_%s" % (d, k): v for d in ("rx", "tx")
-            for k, v in s[d].items()}
+
+    def listening(self, port):
+        hexport = ":%04X" % port
+        for f in ("/proc/self/net/tcp", "/proc/self/net/tcp6"):
+            for line in self.read(f).splitlines()[1:]:
+                c = line.split()
+                if c[1].endswith(hexport) and c[3] == "0A":
+                    return True
+        return False
 
 
-def snapshot(ns, dev):
-    return {**link_stats(ns, dev), **ethtool_stats(ns, dev)}
+class Dev:
+    """One end of the measurement: a device in a namespace."""
 
+    def __init__(self, text, nsmap):
+        name, _, self.dev = text.partition(":")
+        self.ns = nsmap.setdefault(name, Netns(name))
+        try:
+            self.stat_names = self.ns.strings(self.dev, ETH_SS_STATS)
+        except OSError:
+            self.stat_names = []    # lo has no ethtool statistics
 
-def device_state(ns, dev):
-    """MTU, ethtool -k features and offloadsim knobs of a device."""
-    feats = {}
-    for line in in_ns(ns, "ethtool", "-k", dev).splitlines()[1:]:
-        key, sep, val = line.strip().partition(":")
-        if sep:
-            feats[key] = val.split()[0] if val.split() else ""
-    knobs = {}
-    for k in ("lso_mtu", "wire_mtu"):
-        v = in_ns(ns, "cat", "/sys/class/net/%s/offloadsim/%s" % (dev, k))
-        if v.strip():
-            knobs[k] = int(v)
-    mtu = in_ns(ns, "cat", "/sys/class/net/%s/mtu" % dev).strip()
-    return {"ns": ns, "dev": dev, "mtu": int(mtu or 0), "features": feats,
-            "knobs": knobs}
+    def snapshot(self):
+        """ethtool -S (rx_queue_N_X / tx_queue_N_X summed into rx_X /
+        tx_X) and the link counters."""
+        out = self.ns.link_stats(self.dev)
+        vals = (self.ns.ethtool_stats(self.dev, self.stat_names)
+                if self.stat_names else [])
+        for key, val in zip(self.stat_names, vals):
+            m = re.match(r"(rx|tx)_queue_\d+_(.+)$", key)
+            if m:
+                key = m.group(1) + "_" + m.group(2)
+            out[key] = out.get(key, 0) + val
+        return out
 
+    def state(self):
+        try:
+            feats = self.ns.features(self.dev)
+        except OSError:
+            feats = {}
+        return {"ns": self.ns.name, "dev": self.dev,
+                "mtu": self.ns.mtu(self.dev), "features": feats}
 
-def rx_bytes(ns, dev):
-    v = in_ns(ns, "cat", "/sys/class/net/%s/statistics/rx_bytes" % dev)
-    return int(v) if v.strip() else 0
+    def rx_bytes(self):
+        return self.ns.link_stats(self.dev).get("link_rx_bytes", 0)
 
 
 ###########################################################################
 # run
 
-def wait_listening(ns, timeout=10.0):
+PORT = 5201
+
+
+def wait_listening(rx, timeout=10.0):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        if in_ns(ns, "ss", "-Htln", "sport = :" + PORT).strip():
+        if rx.ns.listening(PORT):
             return True
-        time.sleep(0.1)
+        time.sleep(0.05)
     return False
 
 
 def progress(label, elapsed, mbit, tty):
-    line = "  %-22s %4.0f s  %8.1f Mbit/s" % (label, elapsed, mbit)
+    line = "  %-30s %4.0f s  %8.1f Mbit/s" % (label, elapsed, mbit)
     if tty:
         sys.stdout.write("\r" + line + "   ")
     else:
@@ -143,7 +234,7 @@ def sample_live(cli, args, rx):
     tty = sys.stdout.isatty()
     samples = []
     t0 = prev_t = time.monotonic()
-    prev_b = rx_bytes(*rx)
+    prev_b = rx.rx_bytes()
     tick = 1
     while True:
         try:
@@ -151,49 +242,54 @@ def sample_live(cli, args, rx):
             break
         except subprocess.TimeoutExpired:
             pass
-        b, now = rx_bytes(*rx), time.monotonic()
+        b, now = rx.rx_bytes(), time.monotonic()
         mbit = (b - prev_b) * 8 / max(now - prev_t, 1e-3) / 1e6
         samples.append([round(now - t0, 2), round(mbit, 2)])
         progress(args.label, now - t0, mbit, tty)
         prev_b, prev_t = b, now
         tick += 1
     if tty:
-        sys.stdout.write("\r" + " " * 60 + "\r")
+        sys.stdout.write("\r" + " " * 70 + "\r")
     return samples
 
 
+def stop(proc, timeout):
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def cmd_run(args):
-    tx, rx = ns_dev(args.tx), ns_dev(args.rx)
+    nsmap = {}
+    tx, rx = Dev(args.tx, nsmap), Dev(args.rx, nsmap)
     meta = dict(m.split("=", 1) for m in args.meta)
-    state = {"sender": device_state(*tx), "receiver": device_state(*rx)}
-    before = {"sender": snapshot(*tx), "receiver": snapshot(*rx)}
-    srv = subprocess.Popen(["ip", "netns", "exec", rx[0], "iperf3", "-s",
-                            "-1", "-B", args.addr, "-p", PORT],
-                           stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+    state = {"sender": tx.state(), "receiver": rx.state()}
+    before = {"sender": tx.snapshot(), "receiver": rx.snapshot()}
+    srv = subprocess.Popen(["iperf3", "-s", "-1", "-B", args.addr, "-p",
+                            str(PORT)], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL,
+                           preexec_fn=rx.ns.enter_child)
     samples = []
     with tempfile.TemporaryFile(mode="w+") as out:
-        if wait_listening(rx[0]):
+        if wait_listening(rx):
             cli = subprocess.Popen(
-                ["ip", "netns", "exec", tx[0], "timeout",
-                 str(args.seconds + 60), "iperf3", "-c", args.addr, "-p",
-                 PORT, "-t", str(args.seconds), "-P", str(args.streams),
-                 "-i", "1", "-J"], stdout=out, stderr=subprocess.STDOUT)
+                ["iperf3", "-c", args.addr, "-p", str(PORT), "-t",
+                 str(args.seconds), "-P", str(args.streams), "-i", "1", "-J"],
+                stdout=out, stderr=subprocess.STDOUT,
+                preexec_fn=tx.ns.enter_child)
             if args.live:
                 samples = sample_live(cli, args, rx)
-            cli.wait()
+            stop(cli, args.seconds + 60)
         out.seek(0)
         text = out.read()
-    try:
-        srv.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        srv.kill()
-        srv.wait()
+    stop(srv, 10)
     try:
         iperf = json.loads(text)
     except ValueError:
         iperf = {"error": "iperf3 printed no JSON: " + text[-500:]}
-    after = {"sender": snapshot(*tx), "receiver": snapshot(*rx)}
+    after = {"sender": tx.snapshot(), "receiver": rx.snapshot()}
     rec = {"meta": meta, "label": args.label, "seconds": args.seconds,
            "streams": args.streams, "addr": args.addr, "state": state,
            "before": before, "after": after, "live": samples,
@@ -203,9 +299,9 @@ def cmd_run(args):
         json.dump(rec, f, indent=1)
     s = rec["summary"]
     if s["error"]:
-        print("  %-22s iperf3 failed: %s" % (args.label, s["error"]))
+        print("  %-30s iperf3 failed: %s" % (args.label, s["error"]))
     else:
-        print("  %-22s %8.1f Mbit/s, %d retransmits%s" % (
+        print("  %-30s %8.1f Mbit/s, %d retransmits%s" % (
             args.label, s["mbit"], s["retrans"],
             ", %d wire drops" % s["wire_drops"] if s["wire_drops"] else ""))
     sys.stdout.flush()
@@ -304,8 +400,8 @@ def gp_str(s):
 def diagnose(s, base, st, is_base):
     """One line of plain words for a phase, from its numbers."""
     pct = 100 * s["mbit"] / base["mbit"] if base["mbit"] else 0
-    lso, wire = st["knobs"].get("lso_mtu", 0), st["knobs"].get("wire_mtu", 0)
-    tso = st["features"].get("tcp-segmentation-offload") == "on"
+    lso, wire = int(st.get("lso_mtu", 0)), int(st.get("wire_mtu", 0))
+    tso = st["features"].get("tx-tcp-segmentation") == "on"
     if s["error"]:
         return "no measurement: iperf3 failed (%s)" % s["error"]
     if s["wire_drops"]:
@@ -397,7 +493,8 @@ def cmd_demo_report(args):
     for r in runs:
         s = r["summary"]
         s["vs_healthy"] = ratio(s["mbit"], bs["mbit"])
-        r["diagnosis"] = diagnose(s, bs, r["state"]["sender"], r is base)
+        r["diagnosis"] = diagnose(s, bs, {**r["meta"], **r["state"]["sender"]},
+                                  r is base)
         phases.append(r)
 
     print()
