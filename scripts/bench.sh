@@ -27,6 +27,7 @@ set -eu
 secs=${BENCH_SECONDS:-5}
 runs=${BENCH_RUNS:-3}
 nrows=$(scripts/bench-guest.sh -l -f "${BENCH_ROWS:-}" | wc -l)
+[ "$nrows" -gt 0 ] || exit 2
 
 perf_vm bench $((nrows * runs * (secs + 20) + 300)) scripts/bench-guest.sh \
 	-s "$secs" -r "$runs" -f "${BENCH_ROWS:-}"

@@ -696,14 +696,16 @@ def bench_markdown(env, params, rows, ratios):
 
 
 def bench_plots(d, rows, ratios, env):
-    data = "\n".join('%s %g %g %g' % (
+    colors = {"offloadsim": 1, "veth": 2}
+    data = "\n".join('%s %g %g %g %d' % (
         gp_str(r["row"]), r["mbit_median"] or 0, r["mbit_min"] or 0,
-        r["mbit_max"] or 0) for r in rows)
+        r["mbit_max"] or 0, colors.get(r["device"], 3)) for r in rows)
     gnuplot(os.path.join(d, "throughput.gp"), """\
 set terminal pngcairo size %d,600 font ",10"
 set output %s
 set title %s
 set ylabel "Mbit/s (median, min-max)"
+set label "offloadsim: blue, veth: orange, loopback: grey" at graph 0.01, graph 0.97
 set style fill solid 0.6 border -1
 set boxwidth 0.7
 set grid ytics
@@ -714,8 +716,11 @@ unset key
 $d << EOD
 %s
 EOD
-plot $d using 0:2:xtic(1) with boxes lc rgb "#4477aa", \\
-     $d using 0:2:3:4 with yerrorbars lc rgb "black" pt -1
+set linetype 1 lc rgb "#4477aa"
+set linetype 2 lc rgb "#ee7733"
+set linetype 3 lc rgb "#999999"
+plot $d using 0:2:5:xtic(1) with boxes lc variable, \\
+     $d using 0:2:3:4 with yerrorbars lc rgb "black" pt 7 ps 0.4
 """ % (max(800, 45 * len(rows) + 200),
        gp_str(os.path.join(d, "throughput.png")),
        gp_str("offloadsim benchmark: throughput per row (Linux %s)" %
@@ -736,6 +741,7 @@ set grid ytics
 set yrange [0:*]
 set xtics rotate by -30 left
 set bmargin 12
+set rmargin 22
 set key top right
 $d << EOD
 %s
@@ -743,6 +749,11 @@ EOD
 plot $d using 0:2:xtic(1) with boxes lc rgb "#44aa77" title "measured", \\
      $d using 0:3 with points pt 7 ps 1.5 lc rgb "red" title "goal"
 """ % (gp_str(os.path.join(d, "ratios.png")), rdata))
+
+
+def csv_round(d):
+    return {k: round(v, 3) if isinstance(v, float) else v
+            for k, v in d.items()}
 
 
 def cmd_bench_report(args):
@@ -758,7 +769,7 @@ def cmd_bench_report(args):
     with open(os.path.join(d, "bench.csv"), "w", newline="") as f:
         w = csv.DictWriter(f, ROW_FIELDS, extrasaction="ignore")
         w.writeheader()
-        w.writerows(rows)
+        w.writerows(csv_round(r) for r in rows)
     run_fields = ["row", "run", "mbit", "mbit_sent", "retrans", "cpu_sender",
                   "cpu_receiver", "tso_packets", "tso_frames",
                   "frames_per_tso", "lro_packets", "lro_segments",
@@ -769,8 +780,9 @@ def cmd_bench_report(args):
         w.writeheader()
         for row in rows:
             for r in row["run_list"]:
-                w.writerow({"row": row["row"], "run": r["meta"].get("run"),
-                            **r["summary"]})
+                w.writerow(csv_round({"row": row["row"],
+                                      "run": r["meta"].get("run"),
+                                      **r["summary"]}))
     with open(os.path.join(d, "bench.json"), "w") as f:
         json.dump({"kind": "offloadsim bench", "environment": env,
                    "params": params, "ratios": ratios, "rows": rows}, f,
