@@ -498,15 +498,14 @@ def cmd_demo_report(args):
         phases.append(r)
 
     print()
-    hdr = ("%-22s %8s %6s %8s %8s %9s %10s %7s %5s %5s" %
-           ("phase", "Mbit/s", "of ok", "retrans", "wire", "TSO pkts",
-            "TSO frames", "frm/TSO", "CPU", "CPU"))
-    print(hdr)
-    print("%-22s %8s %6s %8s %8s %9s %10s %7s %5s %5s" %
-          ("", "", "", "", "drops", "", "", "", "snd%", "rcv%"))
+    for head in (("", "", "% of", "TCP", "wire", "TSO", "TSO", "frames",
+                  "CPU %", "CPU %"),
+                 ("phase", "Mbit/s", "healthy", "retrans", "drops", "packets",
+                  "frames", "/TSO", "send", "recv")):
+        print("%-22s %8s %7s %8s %8s %9s %10s %7s %5s %5s" % head)
     for r in phases:
         s = r["summary"]
-        print("%-22s %8.1f %5s%% %8d %8s %9s %10s %7s %5s %5s" % (
+        print("%-22s %8.1f %7s %8d %8s %9s %10s %7s %5s %5s" % (
             r["meta"].get("title", r["label"]), s["mbit"],
             fmt(s["vs_healthy"] and 100 * s["vs_healthy"], "%.0f"),
             s["retrans"], fmt(s["wire_drops"], "%d"),
