@@ -9,8 +9,10 @@
 #   make check           install what is missing, build the matrix, boot each
 #                        kernel in QEMU and run the selftests there
 #                        (KERNELS="6.12 6.1" and TESTS="pair_basic ..." narrow it)
-#   make demo            the main demo, in a QEMU VM
-#   make bench-lso       healthy / LSO-MTU bug / TSO-off workaround, iperf3
+#   make demo            the main demo, in a QEMU VM: healthy / LSO-MTU bug /
+#                        TSO-off workaround, iperf3 (DEMO_SECONDS=10 per phase)
+#   make bench           offloadsim next to veth and loopback, iperf3 in a VM
+#                        (BENCH_SECONDS=5 BENCH_RUNS=3 BENCH_ROWS=regex)
 #   make lint            checkpatch --strict and the matrix build
 #   make install         modules_install + the ip(8) plugin (on a real test VM)
 #
@@ -53,8 +55,8 @@ check:
 demo:
 	scripts/demo.sh
 
-bench-lso:
-	scripts/bench-lso.sh
+bench:
+	scripts/bench.sh
 
 lint: matrix
 	scripts/lint.sh
@@ -68,4 +70,4 @@ clean:
 	$(MAKE) -C tools clean
 	rm -rf .build
 
-.PHONY: all module tools matrix check demo bench-lso lint install clean
+.PHONY: all module tools matrix check demo bench lint install clean

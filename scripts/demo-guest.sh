@@ -1,87 +1,82 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The demo, as it runs inside the test VM (scripts/demo.sh boots it):
+# The demo, as it runs inside the test VM (scripts/demo.sh boots it; the
+# selftest demo_smoke.sh runs it too): the LSO-MTU story in three phases of
+# iperf3 through one offloadsim pair, with a live progress line, a closing
+# table with a diagnosis per phase, a plot and one JSON file with it all.
 #
-#   +---- demo_a ----+                      +---- demo_b ----+
-#   |     osim0      |<==== offloadsim ====>|     osim1      |
-#   |  192.0.2.1/24  |                      |  192.0.2.2/24  |
-#   | iperf3 client  | -------- TCP ------> | iperf3 server  |
-#   +----------------+                      +----------------+
+#   +---------- A ----------+     switch     +---------- B ----------+
+#   | osim0  192.0.2.1/24   |=== wire_mtu ==>| osim1  192.0.2.2/24   |
+#   | MTU 1500, lso_mtu N   |   (on osim0)   | MTU 1500              |
+#   | iperf3 -c             | ----- TCP ---> | iperf3 -s             |
+#   +-----------------------+                +-----------------------+
 #
-# Usage: demo-guest.sh MODULE.ko
+#   healthy     lso_mtu 0, wire_mtu 0: the engine honours the MSS
+#   the bug     lso_mtu 9000, wire_mtu 1500: the engine cuts 9000-byte
+#               frames, the switch drops them silently
+#   workaround  the bug, with ethtool -K osim0 tso off
+#
+# Usage: demo-guest.sh [-k MODULE.ko] [-s SECONDS] [-o OUTDIR] [-n NS_A,NS_B]
+#   -k  the module to insmod (verify=0) when offloadsim is not loaded yet;
+#       a loaded one is used as it is (default: $OSIM_KO, else
+#       kernel/offloadsim.ko)
+#   -s  seconds per phase (default 10)
+#   -o  where the results go (default results/demo-<stamp>/): raw/ (one
+#       JSON per phase), demo.json (everything), throughput.png and .gp
+#   -n  two existing namespaces to use (default: made here, removed at exit)
 
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-ko=${1:-$top/kernel/offloadsim.ko}
-secs=${DEMO_SECONDS:-10}
-export IP_LIB_DIR=$top/tools/iproute2
+. "$(dirname "$0")/perf-lib.sh"
 
-step()
-{
-	printf '\n=== %s\n' "$*"
-}
-
-cleanup()
-{
-	ip netns del demo_a 2>/dev/null || true
-	ip netns del demo_b 2>/dev/null || true
-}
-trap cleanup EXIT
-
-step "insmod $(basename "$ko") on $(uname -r)"
-insmod "$ko"
-modinfo -F version "$ko" | sed 's/^/offloadsim version /'
-
-step "ip link add osim0 type offloadsim peer name osim1"
-ip netns add demo_a
-ip netns add demo_b
-ip link add osim0 type offloadsim peer name osim1
-ip link set osim0 netns demo_a
-ip link set osim1 netns demo_b
-for ns in demo_a demo_b; do
-	ip -n $ns link set lo up
+ko=${OSIM_KO:-$perf_top/kernel/offloadsim.ko}
+secs=10
+out=$perf_top/results/demo-$(date +%Y%m%d-%H%M%S)
+ns_a=osim-demo-$$-a
+ns_b=osim-demo-$$-b
+while getopts k:s:o:n: opt; do
+	case $opt in
+	k) ko=$OPTARG ;;
+	s) secs=$OPTARG ;;
+	o) out=$OPTARG ;;
+	n) ns_a=${OPTARG%,*}; ns_b=${OPTARG#*,} ;;
+	*) perf_die "usage: $0 [-k KO] [-s SECONDS] [-o OUTDIR] [-n NS_A,NS_B]" ;;
+	esac
 done
-ip -n demo_a addr add 192.0.2.1/24 dev osim0
-ip -n demo_b addr add 192.0.2.2/24 dev osim1
-ip -n demo_a link set osim0 up
-ip -n demo_b link set osim1 up
-ip -n demo_a -d link show osim0
 
-step "ethtool -i osim0"
-ip netns exec demo_a ethtool -i osim0
+trap perf_cleanup EXIT
+mkdir -p "$out/raw"
+perf_load "$ko"
+perf_pair offloadsim "$ns_a" osim0 "$PERF_OSIM_A" "$ns_b" osim1 "$PERF_OSIM_B"
 
-step "ethtool -k osim0 (what is not [fixed])"
-ip netns exec demo_a ethtool -k osim0 | grep -v 'off \[fixed\]'
+echo "offloadsim demo: the LSO engine MTU bug, measured with iperf3"
+perf_banner
+echo "Two namespaces joined by an offloadsim pair (osim0 -> osim1), MTU 1500;"
+echo "three phases of $secs s:"
+echo "  healthy      lso_mtu 0, wire_mtu 0: the engine cuts TSO packets at the MSS"
+echo "  the bug      lso_mtu 9000, wire_mtu 1500: the engine cuts 9000-byte frames,"
+echo "               a 1500-byte switch drops them silently"
+echo "  workaround   the same bug, with ethtool -K osim0 tso off"
+echo
 
-step "ping -c 3 192.0.2.2"
-sleep 1
-ip netns exec demo_a ping -c 3 -i 0.3 192.0.2.2
+n=0
+for phase in healthy bug workaround; do
+	n=$((n + 1))
+	case $phase in
+	healthy)
+		title=healthy lso=0 wire=0
+		perf_features offloadsim "$ns_a" osim0 ;;
+	bug)
+		title="the bug" lso=9000 wire=1500 ;;
+	workaround)
+		title="workaround (tso off)"
+		perf_features offloadsim "$ns_a" osim0 tso off ;;
+	esac
+	perf_knobs "$ns_a" osim0 "$lso" "$wire"
+	perf_run "$out/raw/$n-$phase.json" "$ns_a:osim0" "$ns_b:osim1" \
+		"$PERF_OSIM_B" "$secs" 1 --live --label "$title" \
+		--meta phase="$phase" --meta title="$title" \
+		--meta lso_mtu="$lso" --meta wire_mtu="$wire"
+done
 
-step "iperf3 -t $secs, demo_a -> demo_b"
-ip netns exec demo_b iperf3 -s -1 -D -B 192.0.2.2 >/dev/null
-sleep 1
-json=$(ip netns exec demo_a iperf3 -c 192.0.2.2 -t "$secs" -J)
-echo "$json" | python3 -c '
-import json, sys
-r = json.load(sys.stdin)
-for i in r["intervals"]:
-    s = i["sum"]
-    print("  %5.1f-%5.1f s  %8.1f Mbit/s" % (s["start"], s["end"], s["bits_per_second"] / 1e6))
-e = r["end"]
-print("  sender   %8.1f Mbit/s, %d retransmits" %
-      (e["sum_sent"]["bits_per_second"] / 1e6, e["sum_sent"].get("retransmits", 0)))
-print("  receiver %8.1f Mbit/s" % (e["sum_received"]["bits_per_second"] / 1e6))
-print("  CPU: sender %.0f%%, receiver %.0f%%" %
-      (e["cpu_utilization_percent"]["host_total"],
-       e["cpu_utilization_percent"]["remote_total"]))'
-
-step "ip -s link show osim0"
-ip -n demo_a -s link show osim0
-
-step "ethtool -S osim1"
-ip netns exec demo_b ethtool -S osim1
-
-step "rmmod offloadsim"
-rmmod offloadsim
-echo "done"
+python3 "$PERF_PY" demo-report "$out"

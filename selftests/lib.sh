@@ -661,3 +661,37 @@ osim_case_match()
 	echo "$d" | head -14
 	return 1
 }
+
+##############################################################################
+# Result files of the demo and the benchmark (demo_smoke.sh, bench_smoke.sh)
+
+# osim_is_png FILE: FILE is non-empty and starts with the PNG signature.
+osim_is_png()
+{
+	local magic
+
+	magic=$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')
+	echo "$1: $(stat -c %s "$1") bytes, starts with $magic"
+	[ "$magic" = 89504e470d0a1a0a ]
+}
+
+# osim_json_check FILE EXPR: FILE parses as JSON and the Python expression
+# EXPR is true of it (as d).
+osim_json_check()
+{
+	"$OSIM_PY" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if eval(sys.argv[2]) else "false: " + sys.argv[2])' "$1" "$2"
+}
+
+# osim_csv_rows FILE N: FILE parses as CSV with a header line and N rows of
+# as many fields.
+osim_csv_rows()
+{
+	"$OSIM_PY" -c 'import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+n = len(rows) - 1
+print("%s: %d rows of %s" % (sys.argv[1], n, [len(r) for r in rows]))
+sys.exit(n != int(sys.argv[2]) or any(len(r) != len(rows[0]) for r in rows))' \
+		"$1" "$2"
+}
