@@ -159,6 +159,20 @@ class Netns:
                 return out
         return {}
 
+    def tcp_counters(self):
+        """The namespace's Tcp and TcpExt SNMP counters, named as nstat
+        names them (TcpRetransSegs, TcpExtTCPTimeouts, ...)."""
+        out = {}
+        for f in ("/proc/self/net/snmp", "/proc/self/net/netstat"):
+            lines = self.read(f).splitlines()
+            for hdr, val in zip(lines[::2], lines[1::2]):
+                pfx, _, names = hdr.partition(":")
+                if pfx not in ("Tcp", "TcpExt"):
+                    continue
+                for n, v in zip(names.split(), val.partition(":")[2].split()):
+                    out[pfx + n] = int(v)
+        return out
+
     def listening(self, port):
         hexport = ":%04X" % port
         for f in ("/proc/self/net/tcp", "/proc/self/net/tcp6"):
@@ -191,6 +205,7 @@ class Dev:
             if m:
                 key = m.group(1) + "_" + m.group(2)
             out[key] = out.get(key, 0) + val
+        out.update(self.ns.tcp_counters())
         return out
 
     def state(self):
@@ -340,6 +355,8 @@ def summarize(rec):
         "hw_gro_packets": delta("receiver", "rx_hw_gro_packets"),
         "hw_gro_segments": delta("receiver", "rx_hw_gro_segments"),
         "rx_missed": delta("receiver", "rx_missed"),
+        "tcp_timeouts": delta("sender", "TcpExtTCPTimeouts"),
+        "tcp_loss_probes": delta("sender", "TcpExtTCPLossProbes"),
         "series": [round(i["sum"]["bits_per_second"] / 1e6, 2)
                    for i in ip.get("intervals", [])],
         "series_end": [round(i["sum"]["end"], 3)
@@ -410,11 +427,15 @@ def diagnose(s, base, st, is_base):
         txt = ("%s for a %d-byte switch: %d frames dropped silently, "
                "throughput %.0f%% of healthy" %
                (what, wire, s["wire_drops"], pct))
-        if s["retrans"] and pct < 20:
-            txt += ("; TCP is living on retransmit timeouts "
-                    "(%d retransmits)" % s["retrans"])
-        elif s["retrans"]:
-            txt += "; TCP recovers by retransmitting (%d)" % s["retrans"]
+        if lso and tso and s["tso_packets"] and \
+                s["wire_drops"] >= s["tso_packets"]:
+            txt += ("; every TSO packet died at the switch, so the stream "
+                    "moves only in retransmissions TCP cuts to one MSS, "
+                    "outside TSO")
+        if s["retrans"]:
+            txt += " (%d retransmits, %s retransmit timeouts, %s loss " \
+                   "probes)" % (s["retrans"], fmt(s.get("tcp_timeouts"), "%d"),
+                                fmt(s.get("tcp_loss_probes"), "%d"))
         return txt
     if is_base:
         txt = "healthy baseline: %.0f Mbit/s, no wire drops" % s["mbit"]

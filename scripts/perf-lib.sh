@@ -177,6 +177,11 @@ perf_vm()
 	scripts/build-matrix.sh "$rel"
 	out=$perf_top/results/$name-$(date +%Y%m%d-%H%M%S)
 	mkdir -p "$out"
-	scripts/vm.sh --kernel "$rel" --timeout "$timeout" -- \
+	# One vCPU: QEMU runs every vCPU of the guest on one host thread
+	# (scripts/vm.sh: single-threaded TCG), so a second one adds no
+	# compute, only scheduling noise: where iperf3's client, server and
+	# the softirqs land moved one row's runs by +-40 % with two vCPUs
+	# (4 runs of osim-1500: 308-416 Mbit/s; with one: 353-377).
+	scripts/vm.sh --kernel "$rel" --cpus 1 --timeout "$timeout" -- \
 		"$guest" -k ".build/$rel/offloadsim.ko" -o "$out" "$@"
 }
