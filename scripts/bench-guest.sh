@@ -169,6 +169,9 @@ bench_row()
 echo "offloadsim bench: ${#rows[@]} rows x $runs runs x $secs s" \
 	"(about $(((${#rows[@]} * runs * (secs + 3) + 59) / 60)) min)"
 perf_banner
+case $kinds in *" offloadsim "*)
+	perf_warmup "$ns_a" "$ns_b" "$PERF_OSIM_B" ;;
+esac
 for run in $(seq 1 "$runs"); do
 	i=0
 	for line in "${rows[@]}"; do

@@ -58,6 +58,7 @@ echo "  the bug      lso_mtu 9000, wire_mtu 1500: the engine cuts 9000-byte fram
 echo "               a 1500-byte switch drops them silently"
 echo "  workaround   the same bug, with ethtool -K osim0 tso off"
 echo
+perf_warmup "$ns_a" "$ns_b" "$PERF_OSIM_B"
 
 n=0
 for phase in healthy bug workaround; do

@@ -61,7 +61,11 @@ perf_load()
 }
 
 # perf_ns NS...: create the namespaces that do not exist yet, with lo up;
-# those created here are deleted at exit.
+# those created here are deleted at exit. TCP does not remember a
+# destination's ssthresh across connections in them
+# (tcp_no_metrics_save), so each run starts as a fresh connection to a
+# fresh host would, whatever the run before it (the LSO bug's losses, say)
+# left in the metrics cache.
 perf_ns()
 {
 	local ns
@@ -71,6 +75,7 @@ perf_ns()
 		ip netns add "$ns"
 		perf_ns_made+=("$ns")
 		ip -n "$ns" link set lo up
+		ip netns exec "$ns" sysctl -qw net.ipv4.tcp_no_metrics_save=1
 	done
 }
 
@@ -150,6 +155,16 @@ perf_run()
 {
 	python3 "$PERF_PY" run --out "$1" --tx "$2" --rx "$3" --addr "$4" \
 		--seconds "$5" --streams "$6" "${@:7}"
+}
+
+# perf_warmup TX_NS RX_NS ADDR: 2 s of unmeasured iperf3 from TX_NS to ADDR
+# in RX_NS. QEMU translates guest code the first time it runs; without
+# this, the first measured run pays for translating the whole TCP path.
+perf_warmup()
+{
+	ip netns exec "$2" iperf3 -s -1 -D -B "$3" -p 5299 >/dev/null 2>&1 || return 0
+	sleep 0.5
+	ip netns exec "$1" iperf3 -c "$3" -p 5299 -t 2 >/dev/null 2>&1 || true
 }
 
 # perf_banner: one line about where this runs.
