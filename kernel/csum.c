@@ -19,6 +19,22 @@
 
 #include "offloadsim.h"
 
+/* Sum from csum_start to the end into the field at csum_offset, which
+ * must be writable; a sum that folds to 0 is sent as 0xffff unless
+ * @keep_zero.
+ */
+static void osim_csum_store(struct sk_buff *skb, bool keep_zero)
+{
+	int start = skb_checksum_start_offset(skb);
+	__sum16 *check;
+
+	check = (__sum16 *)(skb->data + start + skb->csum_offset);
+	*check = csum_fold(skb_checksum(skb, start, skb->len - start, 0));
+	if (!*check && !keep_zero)
+		*check = CSUM_MANGLED_0;
+	skb->ip_summed = CHECKSUM_NONE;
+}
+
 /**
  * osim_csum_complete - fill in the checksum of a CHECKSUM_PARTIAL skb
  * @skb: the frame, data at the Ethernet header
@@ -28,23 +44,18 @@
 int osim_csum_complete(struct sk_buff *skb)
 {
 	int start = skb_checksum_start_offset(skb);
-	unsigned int at;
-	__wsum csum;
 
 	if (start < 0 || start >= skb->len ||
 	    skb->csum_offset + sizeof(__sum16) > skb->len - start)
 		return -EINVAL;
 
-	at = start + skb->csum_offset;
 	/* The field may sit in a header shared with a clone (TCP keeps one
 	 * for retransmission): write to a private copy.
 	 */
-	if (skb_ensure_writable(skb, at + sizeof(__sum16)))
+	if (skb_ensure_writable(skb, start + skb->csum_offset + sizeof(__sum16)))
 		return -ENOMEM;
 
-	csum = skb_checksum(skb, start, skb->len - start, 0);
-	*(__sum16 *)(skb->data + at) = csum_fold(csum) ?: CSUM_MANGLED_0;
-	skb->ip_summed = CHECKSUM_NONE;
+	osim_csum_store(skb, false);
 	return 0;
 }
 
@@ -59,12 +70,5 @@ int osim_csum_complete(struct sk_buff *skb)
  */
 void osim_csum_settle(struct sk_buff *skb)
 {
-	int start = skb_checksum_start_offset(skb);
-	__sum16 *check;
-
-	check = (__sum16 *)(skb->head + skb->csum_start + skb->csum_offset);
-	*check = csum_fold(skb_checksum(skb, start, skb->len - start, 0));
-	if (!*check && skb->csum_offset == offsetof(struct udphdr, check))
-		*check = CSUM_MANGLED_0;
-	skb->ip_summed = CHECKSUM_NONE;
+	osim_csum_store(skb, skb->csum_offset != offsetof(struct udphdr, check));
 }

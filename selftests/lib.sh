@@ -434,19 +434,19 @@ osim_transfer_during()
 	[ "$got" = "$want" ] && [ "$frc" = 0 ]
 }
 
-# osim_case_count CASES: checks a table of "name|families|..." lines makes,
-# one per family.
-osim_case_count()
+# osim_case_expand CASES: a table of "NAME|FAMILIES|COUNTERS|TRAIN" lines,
+# one case per family, numbered: "N|FAMILY|NAME|COUNTERS|TRAIN".
+osim_case_expand()
 {
-	local name fams rest n=0
+	local name fams counters train fam i=0
 
-	while IFS='|' read -r name fams rest; do
+	while IFS='|' read -r name fams counters train; do
 		[ -n "$name" ] || continue
-		# shellcheck disable=SC2086 # the families are words
-		set -- $fams
-		n=$((n + $#))
+		for fam in $fams; do
+			i=$((i + 1))
+			echo "$i|$fam|$name|$counters|$train"
+		done
 	done <<<"$1"
-	echo "$n"
 }
 
 osim_random_file()

@@ -55,7 +55,7 @@ bad IPv4 header checksum passes through|4|order+ip|3x1000 1000/badipcsum 4x1000
 64 KB limit|6|size|50x1428
 "
 
-ncases=$(osim_case_count "$CASES")
+ncases=$(osim_case_expand "$CASES" | wc -l)
 
 ktap_header
 ktap_plan $((ncases + 3))
@@ -91,14 +91,7 @@ agg_moved()
 }
 
 # The cases, numbered: "N|FAM|TRAIN".
-i=0
-while IFS='|' read -r name fams counter train; do
-	[ -n "$name" ] || continue
-	for fam in $fams; do
-		i=$((i + 1))
-		echo "$i|$fam|$train"
-	done
-done <<<"$CASES" >"$tmp/cases"
+osim_case_expand "$CASES" | cut -d'|' -f1,2,5 >"$tmp/cases"
 mkdir "$tmp/sw" "$tmp/hw"
 
 # Pass 1: software GRO only. Pass 2: rx-gro-hw.
@@ -157,14 +150,9 @@ verify()
 	return "$rc"
 }
 
-i=0
-while IFS='|' read -r name fams counter train; do
-	[ -n "$name" ] || continue
-	for fam in $fams; do
-		i=$((i + 1))
-		check "IPv$fam $name: $train" verify $i "$counter"
-	done
-done <<<"$CASES"
+while IFS='|' read -r i fam name counter train; do
+	check "IPv$fam $name: $train" verify $i "$counter"
+done < <(osim_case_expand "$CASES")
 
 no_drops()
 {
