@@ -695,3 +695,43 @@ print("%s: %d rows of %s" % (sys.argv[1], n, [len(r) for r in rows]))
 sys.exit(n != int(sys.argv[2]) or any(len(r) != len(rows[0]) for r in rows))' \
 		"$1" "$2"
 }
+
+##############################################################################
+# kmemleak (debug kernels)
+
+OSIM_KMEMLEAK=/sys/kernel/debug/kmemleak
+
+# osim_kmemleak_ready: true on a kernel with kmemleak on (mounts debugfs).
+osim_kmemleak_ready()
+{
+	[ -e "$OSIM_KMEMLEAK" ] ||
+		mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
+	[ -w "$OSIM_KMEMLEAK" ] || return 1
+	# A kmemleak that is disabled (kmemleak=off, or after an error)
+	# refuses commands.
+	echo scan >"$OSIM_KMEMLEAK" 2>/dev/null
+}
+
+# osim_kmemleak_clear: forget objects reported so far (the kernel's own
+# boot-time false positives), so a later scan shows only new leaks.
+osim_kmemleak_clear()
+{
+	echo clear >"$OSIM_KMEMLEAK"
+}
+
+# osim_kmemleak_scan: scan now and print the unreferenced objects found
+# since the last clear, as KTAP comments; fails if there are any. Objects
+# younger than 5 s are never reported, so wait that long after the work.
+osim_kmemleak_scan()
+{
+	local n
+
+	sleep 6
+	echo scan >"$OSIM_KMEMLEAK"
+	echo scan >"$OSIM_KMEMLEAK"
+	n=$(grep -c '^unreferenced object' "$OSIM_KMEMLEAK")
+	[ "$n" = 0 ] && return 0
+	ktap_msg "kmemleak: $n unreferenced objects"
+	head -n 60 "$OSIM_KMEMLEAK" | sed 's/^/# /'
+	return 1
+}
