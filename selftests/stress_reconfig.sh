@@ -267,10 +267,11 @@ stop=$work/stop
 
 # One Python process per role for the whole run (an exec per stream would
 # cost the guest as much CPU as the steps):
-#   server PORT FILE LOG
+#   server PORT FILE LOG PROGRESS
 #       accepts TCP streams one after the other; per stream a line
 #       "SIZE SHA256 FIRST_DIFF STATUS" (FIRST_DIFF: offset of the first
-#       byte that differs from FILE, -1 if none)
+#       byte that differs from FILE, -1 if none) in LOG; in PROGRESS the
+#       bytes received from all streams so far, every 64 KB
 #   client DST4 DST6 PORT FILE RATE COUNT STOP LOG
 #       sends FILE, alternately to DST4 and DST6, paced at RATE bytes a
 #       second (SO_MAX_PACING_RATE; 0: not paced), COUNT times or, with
@@ -291,8 +292,10 @@ UDP_SEGMENT = 103
 def why(e):
     return "error:" + (e.strerror or type(e).__name__).replace(" ", "_")
 
-def server(port, path, log):
+def server(port, path, log, progress):
     data = open(path, "rb").read()
+    pf = os.open(progress, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    total = told = 0
     ls = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
     ls.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -309,6 +312,10 @@ def server(port, path, log):
                 if not n:
                     break
                 h.update(buf[:n])
+                total += n
+                if total - told >= 1 << 16:
+                    os.pwrite(pf, b"%20d\n" % total, 0)
+                    told = total
                 if diff < 0 and buf[:n] != data[off:off + n]:
                     diff = off + next(i for i in range(n)
                                       if off + i >= len(data) or
@@ -403,7 +410,8 @@ done <<<"$FEAT_DEFAULT"
 bg_ns "$ns_b" socat -u "UDP6-RECV:$UDP_PORT,ipv6only=0" OPEN:/dev/null
 bg_ns "$ns_a" "$OSIM_PY" "$traffic" flood "$OSIM_IP4_B" "$OSIM_IP6_B" \
 	"$UDP_PORT" "$OSIM_STRESS_UDP_PPS" "$OSIM_STRESS_SEED"
-bg_ns "$ns_b" "$OSIM_PY" "$traffic" server "$TCP_PORT" "$data" "$work/rx"
+bg_ns "$ns_b" "$OSIM_PY" "$traffic" server "$TCP_PORT" "$data" "$work/rx" \
+	"$work/progress"
 wait_for 20 osim_listening "$ns_b" "$TCP_PORT" || ktap_bail "no TCP listener"
 bg_ns "$ns_a" "$OSIM_PY" "$traffic" client "$OSIM_IP4_B" "$OSIM_IP6_B" \
 	"$TCP_PORT" "$data" "$OSIM_STRESS_RATE" 0 "$stop" "$work/tx"
@@ -524,27 +532,45 @@ step_mtu()
 	knobs_sane 1
 }
 
-step_ring()
+# new_ring E: RING[E] = another ring size.
+new_ring()
 {
 	local e=$1 v
 
 	pick v 64 128 256 512 1024 2048 4096 16384
 	[ "$v" = "${RING[e]}" ] && v=$((v == 64 ? 100 : v - 1))
 	RING[e]=$v
-	run_ok "$e" "ethtool -G rx $v" "ethtool -G ${DEV[e]} rx $v"
 }
 
-# A channel count the indirection table allows (ethtool -X set one).
-step_channel()
+# new_chan E: CHAN[E] = another channel count, one the indirection table
+# allows (if ethtool -X set one). If it allows none but the current 16,
+# CHAN_PRE is the command that resets the table first, else empty.
+new_chan()
 {
 	local e=$1 lo v
 
+	CHAN_PRE=
+	if [ "${RXFH[e]}" = 16 ]; then
+		CHAN_PRE="ethtool -X ${DEV[e]} default && "
+		RXFH[e]=0
+	fi
 	lo=$((RXFH[e] > 1 ? RXFH[e] : 1))
 	v=$((lo + RANDOM % (17 - lo)))
-	[ "$v" = "${CHAN[e]}" ] && v=$((v < 16 ? v + 1 : lo))
-	[ "$v" = "${CHAN[e]}" ] && return
+	[ "$v" = "${CHAN[e]}" ] && v=$((v < 16 ? v + 1 : v - 1))
 	CHAN[e]=$v
-	run_ok "$e" "ethtool -L combined $v" "ethtool -L ${DEV[e]} combined $v"
+}
+
+step_ring()
+{
+	new_ring "$1"
+	run_ok "$1" "ethtool -G rx ${RING[$1]}" "ethtool -G ${DEV[$1]} rx ${RING[$1]}"
+}
+
+step_channel()
+{
+	new_chan "$1"
+	run_ok "$1" "ethtool -L combined ${CHAN[$1]}" \
+		"${CHAN_PRE}ethtool -L ${DEV[$1]} combined ${CHAN[$1]}"
 }
 
 step_rss()
@@ -600,11 +626,13 @@ step_coalesce()
 		"ethtool -C ${DEV[e]} rx-usecs $u rx-frames $f"
 }
 
+# Down and up: one end, quickly or after 0.2 s; both ends; or one end with
+# new channel and ring counts set while it is down.
 step_link()
 {
 	local e=$1 d=${DEV[$1]}
 
-	case $((RANDOM % 3)) in
+	case $((RANDOM % 4)) in
 	0)
 		run_ok "$e" "flap $d" "ip link set dev $d down && $(up_cmd "$e")"
 		;;
@@ -618,6 +646,13 @@ step_link()
 		run_ok 1 "down osim_b" "ip link set dev osim_b down"
 		run_ok 1 "up osim_b" "$(up_cmd 1)"
 		run_ok 0 "up osim_a" "$(up_cmd 0)"
+		;;
+	3)
+		new_chan "$e"
+		new_ring "$e"
+		run_ok "$e" "$d down: channels ${CHAN[e]}, ring ${RING[e]}" \
+			"ip link set dev $d down && ${CHAN_PRE}ethtool -L $d combined ${CHAN[e]} &&
+			 ethtool -G $d rx ${RING[e]} && $(up_cmd "$e")"
 		;;
 	esac
 }
@@ -640,19 +675,36 @@ step_netns()
 	run_ok "$e" "$d up at home" "$(up_cmd "$e" addr)"
 }
 
+# The pair deleted from either end; or (one time in three) end E moved into
+# a namespace of its own that is then deleted: the core deletes the pair
+# when it dismantles the namespace, with the other end's traffic in flight.
 step_pair()
 {
-	local e=$1 o=$((1 - $1))
+	local e=$1 o=$((1 - $1)) tmp
 
 	snap 0
 	snap 1
-	run_ok "$e" "delete ${DEV[e]}" "ip link del dev ${DEV[e]}"
-	run_ok "$o" "${DEV[o]} gone with its peer" "! test -e /sys/class/net/${DEV[o]}"
+	if [ $((RANDOM % 3)) = 0 ]; then
+		tmp=osim-stress-$STEP-$$
+		log_msg "ip netns add $tmp; ${DEV[e]} into it; ip netns del $tmp"
+		ip netns add "$tmp" || { bad "ip netns add $tmp failed"; return; }
+		run_ok "$e" "${DEV[e]} to $tmp" "ip link set dev ${DEV[e]} netns $tmp"
+		ip netns del "$tmp" || bad "ip netns del $tmp failed"
+		NS_DELS=$((NS_DELS + 1))
+		# Namespaces are dismantled by a worker, a moment later.
+		run_ok "$o" "${DEV[o]} gone with the namespace of its peer" \
+			"for i in \$(seq 100); do [ -e /sys/class/net/${DEV[o]} ] || break; sleep 0.1; done;
+			 ! test -e /sys/class/net/${DEV[o]}"
+	else
+		run_ok "$e" "delete ${DEV[e]}" "ip link del dev ${DEV[e]}"
+		run_ok "$o" "${DEV[o]} gone with its peer" "! test -e /sys/class/net/${DEV[o]}"
+	fi
 	pair_create
 }
 
 # rmmod with the pair and its traffic (odd times), or after deleting the
 # pair (even times; refcnt must be 0 then); insmod again as osim_load does.
+NS_DELS=0
 RMMODS=0
 step_rmmod()
 {
@@ -702,8 +754,40 @@ done
 ktap_msg "seed $OSIM_STRESS_SEED (OSIM_STRESS_SEED), ${#sched[@]} steps" \
 	"(OSIM_STRESS_ITERS), ${#FEATS[@]} features; streams of" \
 	"$OSIM_STRESS_MB MB at $OSIM_STRESS_RATE B/s, UDP $OSIM_STRESS_UDP_PPS/s"
+# The disruptive steps (the pair, or one end, away for a moment) come in
+# the seed's order, but each waits, behind the non-disruptive steps that
+# follow it, until the stream has moved 64 KB since the last: so that it
+# hits a stream in flight, not one whose retransmission timer has backed
+# off over several gaps in a row (and sleeps for seconds after the last).
+DISRUPTIVE=" link netns pair rmmod "
+PROG_MARK=0
+DEFERRED=0
+WAITED=0
+flowing()
+{
+	local p=0
+
+	read -r p <"$work/progress" 2>/dev/null
+	[ "${p:-0}" -ge $((PROG_MARK + 65536)) ]
+}
+
 t0=$EPOCHSECONDS
-for k in "${sched[@]}"; do
+for ((i = 0; i < ${#sched[@]}; i++)); do
+	k=${sched[i]}
+	if [[ $DISRUPTIVE == *" $k "* ]] && ! flowing; then
+		for ((j = i + 1; j < ${#sched[@]}; j++)); do
+			[[ $DISRUPTIVE == *" ${sched[j]} "* ]] || break
+		done
+		if [ "$j" -lt ${#sched[@]} ]; then
+			sched[i]=${sched[j]}
+			sched[j]=$k
+			k=${sched[i]}
+			DEFERRED=$((DEFERRED + 1))
+		else
+			wait_for 5 flowing
+			WAITED=$((WAITED + 1))
+		fi
+	fi
 	if [ $((EPOCHSECONDS - t0)) -ge "$OSIM_STRESS_SECONDS" ]; then
 		ktap_msg "OSIM_STRESS_SECONDS=$OSIM_STRESS_SECONDS used up after $STEP steps"
 		break
@@ -713,6 +797,7 @@ for k in "${sched[@]}"; do
 	ts=${EPOCHREALTIME/./}
 	log_msg "step $STEP: $k"
 	"step_$k" $((RANDOM % 2))
+	[[ $DISRUPTIVE != *" $k "* ]] || read -r PROG_MARK <"$work/progress" 2>/dev/null
 	# Every 16 steps the counters of one end, besides at each end of life.
 	[ $((STEP % 16)) = 0 ] && snap $((STEP / 16 % 2))
 	MS_KIND[$k]=$((${MS_KIND[$k]:-0} + (${EPOCHREALTIME/./} - ts) / 1000))
@@ -728,7 +813,9 @@ for kw in $WEIGHTS; do
 done
 ktap_msg "$STEP steps in $((t1 - t0)) s:$summary"
 ktap_msg "mtu steps: MTU ${N_KIND[mtu.dev]:-0}, lso_mtu ${N_KIND[mtu.lso]:-0}," \
-	"wire_mtu ${N_KIND[mtu.wire]:-0}; $HARMFUL undone; $LIFE pair lives"
+	"wire_mtu ${N_KIND[mtu.wire]:-0}; $HARMFUL undone; $LIFE pair lives," \
+	"$NS_DELS ended with their namespace;" \
+	"$DEFERRED disruptive steps deferred until the stream flowed, $WAITED waited for it"
 
 # The stream in flight ends; the last life's counters; then one stream
 # over IPv4 and one over IPv6 through the pair as the last step left it.
