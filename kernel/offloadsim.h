@@ -415,4 +415,14 @@ void osim_stats_fill(const struct net_device *dev, u64 *data);
 /* ethtool.c */
 extern const struct ethtool_ops osim_ethtool_ops;
 
+/* Static functions the KUnit tests (tests/) call: VISIBLE_IF_KUNIT. */
+#if IS_ENABLED(CONFIG_KUNIT)
+/* csum.c */
+void osim_csum_store(struct sk_buff *skb, bool keep_zero);
+/* rss.c */
+void osim_rss_set_key(struct osim_rss *rss, const u8 *key);
+u32 osim_rss_toeplitz(const struct osim_rss *rss, const u8 *data,
+		      unsigned int len);
+#endif
+
 #endif /* _OFFLOADSIM_H */
