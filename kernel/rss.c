@@ -273,10 +273,9 @@ int osim_rss_get_rxnfc(struct net_device *dev, struct ethtool_rxnfc *cmd)
 		cmd->data = dev->real_num_rx_queues;
 		return 0;
 	case ETHTOOL_GRXFH:
-		if ((cmd->flow_type & FLOW_RSS) && cmd->rss_context)
+		if (cmd->flow_type & FLOW_RSS)
 			return -EINVAL;
-		return osim_rss_fields(&priv->rss, cmd->flow_type & ~FLOW_RSS,
-				       &cmd->data);
+		return osim_rss_fields(&priv->rss, cmd->flow_type, &cmd->data);
 	default:
 		return -EOPNOTSUPP;
 	}
@@ -284,17 +283,23 @@ int osim_rss_get_rxnfc(struct net_device *dev, struct ethtool_rxnfc *cmd)
 
 /* ethtool -N rx-flow-hash: TCP and UDP choose between the 4-tuple and the
  * address pair; every other IP flow type hashes its addresses only.
+ *
+ * FLOW_RSS says that rss_context names an RSS context. The device has only
+ * the default one, and older cores (6.1) copy only cmd, flow_type and data
+ * of ETHTOOL_SRXFH from user space, leaving rss_context uninitialised: a
+ * request for another context must not be taken for one about the
+ * default. Refuse FLOW_RSS, as drivers without RSS contexts do.
  */
 int osim_rss_set_rxnfc(struct net_device *dev, struct ethtool_rxnfc *cmd)
 {
 	struct osim_priv *priv = netdev_priv(dev);
-	u32 flow = cmd->flow_type & ~FLOW_RSS;
+	u32 flow = cmd->flow_type;
 	u64 cur;
 	int err;
 
 	if (cmd->cmd != ETHTOOL_SRXFH)
 		return -EOPNOTSUPP;
-	if ((cmd->flow_type & FLOW_RSS) && cmd->rss_context)
+	if (flow & FLOW_RSS)
 		return -EINVAL;
 
 	err = osim_rss_fields(&priv->rss, flow, &cur);

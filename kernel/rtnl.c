@@ -55,24 +55,27 @@ static unsigned int osim_get_num_queues(void)
 	return OSIM_MAX_QUEUES;
 }
 
-/* One queue of each kind until the user asks for more (ethtool -L, or
- * numtxqueues/numrxqueues at creation).
+/* Combined channels, each one RX and one TX queue: one until the user
+ * asks for more, with ethtool -L or with numtxqueues and numrxqueues at
+ * creation (which also set the maximum). Given only one of them, or two
+ * different counts, the device starts with as many channels as both
+ * allow, so that ethtool -l describes the queues in use.
  */
 static int osim_init_queues(struct net_device *dev, struct nlattr *tb[])
 {
+	unsigned int queues = 1;
 	int err;
 
-	if (!tb[IFLA_NUM_TX_QUEUES] && dev->num_tx_queues > 1) {
-		err = netif_set_real_num_tx_queues(dev, 1);
-		if (err)
-			return err;
-	}
-	if (!tb[IFLA_NUM_RX_QUEUES] && dev->num_rx_queues > 1) {
-		err = netif_set_real_num_rx_queues(dev, 1);
-		if (err)
-			return err;
-	}
-	osim_rss_default_indir(netdev_priv(dev), dev->real_num_rx_queues);
+	if (tb[IFLA_NUM_TX_QUEUES] && tb[IFLA_NUM_RX_QUEUES])
+		queues = min(dev->num_tx_queues, dev->num_rx_queues);
+
+	err = netif_set_real_num_tx_queues(dev, queues);
+	if (err)
+		return err;
+	err = netif_set_real_num_rx_queues(dev, queues);
+	if (err)
+		return err;
+	osim_rss_default_indir(netdev_priv(dev), queues);
 	return 0;
 }
 

@@ -10,8 +10,9 @@
  *             this end and its peer; longer frames this end sends are
  *             dropped silently and counted in wire_mtu_drops.
  *
- * Both take effect on the next frame. Writes out of range, or not a
- * number, fail with -EINVAL and a rate-limited log line.
+ * Both take effect on the next frame. Writes out of range, not a number,
+ * or with a NUL byte in them ("576\0junk" is not 576), fail with -EINVAL
+ * and a rate-limited log line, and leave the value as it was.
  */
 #include <linux/device.h>
 #include <linux/netdevice.h>
@@ -35,8 +36,17 @@ static ssize_t osim_mtu_store(struct device *d, const char *buf, size_t len,
 {
 	struct net_device *dev = to_net_dev(d);
 	unsigned int val;
+	int err;
 
-	if (kstrtouint(buf, 0, &val)) {
+	/* kstrtouint() would stop at a NUL byte and ignore what follows. */
+	err = strnlen(buf, len) == len ? kstrtouint(buf, 0, &val) : -EINVAL;
+	if (err == -ERANGE) {
+		if (net_ratelimit())
+			netdev_info(dev, "%s: out of range: 0 or %u..65535\n",
+				    name, min);
+		return -EINVAL;
+	}
+	if (err) {
 		if (net_ratelimit())
 			netdev_info(dev, "%s: not a number\n", name);
 		return -EINVAL;

@@ -25,6 +25,7 @@ kernels=${KERNELS:-6.12 6.1}
 read -r -a tests <<<"${TESTS:-$(make -s -C selftests list)}"
 
 make -s tools
+make -s -C selftests
 scripts/source-tools.sh
 # shellcheck disable=SC2086
 releases=$(osim_kernels $kernels)
