@@ -9,6 +9,9 @@
 #   make check           install what is missing, build the matrix, boot each
 #                        kernel in QEMU and run the selftests there
 #                        (KERNELS="6.12 6.1" and TESTS="pair_basic ..." narrow it)
+#   make check-debug     the same suite on a debug kernel built from Debian's
+#                        linux-source-6.12 (KASAN, lockdep, kmemleak, UBSAN,
+#                        DEBUG_NET, KUnit; cached in /var/tmp/osim-debug)
 #   make demo            the main demo, in a QEMU VM: healthy / LSO-MTU bug /
 #                        TSO-off workaround, iperf3 (DEMO_SECONDS=10 per phase)
 #   make bench           offloadsim next to veth and loopback, iperf3 in a VM
@@ -52,6 +55,9 @@ matrix: tools
 check:
 	scripts/check.sh
 
+check-debug:
+	scripts/check-debug.sh
+
 demo:
 	scripts/demo.sh
 
@@ -70,4 +76,4 @@ clean:
 	$(MAKE) -C tools clean
 	rm -rf .build
 
-.PHONY: all module tools matrix check demo bench lint install clean
+.PHONY: all module tools matrix check check-debug demo bench lint install clean

@@ -7,8 +7,11 @@
 # .build/<kernel release>/, so builds never share objects, and the module
 # lands in .build/<kernel release>/offloadsim.ko.
 #
-# Usage: scripts/build-matrix.sh [VERSION-PREFIX...]
+# Usage: scripts/build-matrix.sh [VERSION-PREFIX|KERNEL-TREE...]
 #   e.g. scripts/build-matrix.sh 6.12     only the 6.12 headers
+#   A KERNEL-TREE (a path with a "/", such as the debug kernel tree of
+#   scripts/debug-kernel.sh) is built against as is; its module lands in
+#   .build/<its kernel release>/ as well.
 
 set -eu
 cd "$(dirname "$0")/.."
@@ -20,12 +23,32 @@ if ! command -v sparse >/dev/null; then
 	exit 1
 fi
 
-releases=$(osim_kernels "$@")
-[ -n "$releases" ] || { echo "build-matrix: no kernel headers found" >&2; exit 1; }
+# Debian header sets are named by their package's release (6.1.0-56-amd64,
+# which is not their kernel.release), trees by their kernel.release.
+prefixes=()
+trees=()
+for k in "$@"; do
+	case $k in
+	*/*) trees+=("$(cd "$k" && pwd -P)") ;;
+	*) prefixes+=("$k") ;;
+	esac
+done
+builds=()
+if [ ${#prefixes[@]} -gt 0 ] || [ ${#trees[@]} -eq 0 ]; then
+	releases=$(osim_kernels "${prefixes[@]}")
+	[ -n "$releases" ] || { echo "build-matrix: no kernel headers found" >&2; exit 1; }
+	for rel in $releases; do
+		builds+=("$rel=/usr/src/linux-headers-$rel")
+	done
+fi
+for kdir in "${trees[@]}"; do
+	builds+=("$(<"$kdir/include/config/kernel.release")=$kdir")
+done
 
 rc=0
-for rel in $releases; do
-	kdir=/usr/src/linux-headers-$rel
+for b in "${builds[@]}"; do
+	rel=${b%%=*}
+	kdir=${b#*=}
 	out=$PWD/.build/$rel
 	rm -rf "$out"
 	mkdir -p "$out/src"

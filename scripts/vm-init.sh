@@ -125,6 +125,11 @@ bb ip link set lo up || log "cannot bring up lo"
 # request_module() runs /proc/sys/kernel/modprobe; the host's kmod and
 # /lib/modules/<version> are visible through the overlay.
 kver=$(</proc/sys/kernel/osrelease)
+# A kernel booted from its build tree brought its modules.builtin along.
+if [ -d "$RUN/kmods/lib/modules/$kver" ] && [ ! -e "/lib/modules/$kver" ]; then
+	bb cp -a "$RUN/kmods/lib/modules/$kver" /lib/modules/ ||
+		log "cannot install /lib/modules/$kver"
+fi
 modprobe_path=$(</proc/sys/kernel/modprobe)
 [ -x "$modprobe_path" ] ||
 	log "no $modprobe_path, module autoloading will not work"

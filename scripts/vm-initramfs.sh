@@ -4,7 +4,12 @@
 # Build (or reuse from cache) the boot files scripts/vm.sh needs for one
 # installed kernel.
 #
-# Usage: scripts/vm-initramfs.sh KERNEL_VERSION CACHE_DIR
+# Usage: scripts/vm-initramfs.sh KERNEL_VERSION|KERNEL_TREE CACHE_DIR
+#
+# KERNEL_TREE is a kernel build directory (scripts/debug-kernel.sh makes
+# one): its vmlinux boots as is, the root modules must be built in, and the
+# initramfs carries a /lib/modules/<release> made from its modules.builtin
+# so that modprobe of a built-in driver succeeds in the guest.
 #
 # Prints two lines on stdout: the kernel image to boot and the initramfs.
 #
@@ -55,11 +60,22 @@ die()
 }
 
 self=$(readlink -f "$0")
-moddir=/lib/modules/$ver
-kimg=/boot/vmlinuz-$ver
+tree=
+if [ -d "$ver" ]; then
+	tree=$(cd "$ver" && pwd -P)
+	ver=$(cat "$tree/include/config/kernel.release") ||
+		die "$tree is not a built kernel tree"
+	moddir=$tree
+	kimg=$tree/vmlinux
+	moddep=$tree/modules.order
+else
+	moddir=/lib/modules/$ver
+	kimg=/boot/vmlinuz-$ver
+	moddep=$moddir/modules.dep
+fi
 
 [ -r "$kimg" ] || die "no kernel image $kimg"
-[ -r "$moddir/modules.dep" ] || die "no $moddir/modules.dep"
+[ -r "$moddep" ] || die "no $moddep"
 [ -x "$BUSYBOX" ] || die "no $BUSYBOX (apt-get install busybox-static)"
 if ! "$BUSYBOX" --list 2>/dev/null | grep -qx switch_root; then
 	die "$BUSYBOX lacks switch_root"
@@ -71,7 +87,7 @@ fi
 key=$( {
 	sha256sum "$self"
 	echo "modsig=${OSIM_VM_MODSIG:-0}"
-	stat -L -c '%n %s %Y' "$kimg" "$moddir/modules.dep" \
+	stat -L -c '%n %s %Y' "$kimg" "$moddep" \
 		"$moddir/modules.builtin" "$BUSYBOX"
 } | sha256sum | cut -c1-16)
 
@@ -128,10 +144,18 @@ mkdir -p "$dir"
 # Forget kernels that are gone (Debian replaces ABI versions on updates).
 for d in "$cache"/*/initramfs-*.cpio; do
 	d=${d%/*}
+	if [ -r "$d/tree" ]; then
+		[ -e "$(<"$d/tree")/vmlinux" ] || rm -rf "$d"
+		continue
+	fi
 	[ -e "/boot/vmlinuz-${d##*/}" ] || rm -rf "$d"
 done
+[ -z "$tree" ] || echo "$tree" >"$dir/tree"
 
-if [ "${OSIM_VM_PVH:-1}" = 0 ]; then
+if [ -n "$tree" ]; then
+	# A build tree's vmlinux is the ELF already.
+	boot=$kimg
+elif [ "${OSIM_VM_PVH:-1}" = 0 ]; then
 	boot=$kimg
 elif [ -s "$vmlinux" ]; then
 	boot=$vmlinux
@@ -169,8 +193,21 @@ done
 
 # Collect "insmod <path>" lines in dependency order, de-duplicated.
 order=$work/order
+# builtin MODULE: true if the build tree has MODULE built in.
+builtin()
+{
+	grep -q -e "/$1\.ko\$" -e "/${1//_/-}\.ko\$" "$tree/modules.builtin"
+}
+
 : >"$order"
 for m in $MODS_REQUIRED $MODS_OPTIONAL; do
+	if [ -n "$tree" ]; then
+		builtin "$m" && continue
+		case " $MODS_OPTIONAL " in
+		*" $m "*) continue ;;
+		esac
+		die "$tree: $m must be built in (=y)"
+	fi
 	if ! deps=$(modprobe --show-depends --set-version "$ver" "$m" 2>/dev/null); then
 		case " $MODS_OPTIONAL " in
 		*" $m "*) continue ;;
@@ -208,6 +245,15 @@ awk '!seen[$0]++' "$order" | while read -r ko; do
 	[ "${OSIM_VM_MODSIG:-0}" = 1 ] || strip_sig "$root/lib/modules/$name"
 	echo "$name" >>"$root"/lib/modules/load-order
 done
+
+# A build tree's /lib/modules/<release>: what modprobe needs to know that a
+# module is built in. /init hands it to vm-init.sh, which installs it.
+if [ -n "$tree" ]; then
+	mkdir -p "$root/kmods/lib/modules/$ver"
+	cp "$tree"/modules.builtin "$tree"/modules.builtin.modinfo \
+		"$tree"/modules.order "$root/kmods/lib/modules/$ver/"
+	depmod -b "$root/kmods" "$ver" || die "depmod for $tree failed"
+fi
 
 # /init: busybox sh, PID 1 inside the initramfs. Progress markers go to
 # /dev/kmsg so they are timestamped in the kernel log.
@@ -262,6 +308,9 @@ mark "overlay mounted"
 mount -t tmpfs -o nosuid,nodev,mode=0755 tmpfs /newroot/run || fail "tmpfs /run"
 mkdir -p /newroot/run/osim-vm/mnt
 cp /bin/busybox /osim/* /newroot/run/osim-vm/ || fail "cannot fill /run/osim-vm"
+if [ -d /kmods ]; then
+	cp -a /kmods /newroot/run/osim-vm/kmods || fail "cannot copy /kmods"
+fi
 mount -t 9p -o "$o9p,rw,cache=mmap" osimshare /newroot/run/osim-vm/mnt ||
 	fail "cannot mount shared directory $share (9p tag osimshare)"
 mark "share mounted"

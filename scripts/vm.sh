@@ -13,7 +13,9 @@
 #
 #   --kernel   full version (6.12.117+deb12-amd64) or a prefix (6.12, 6.1):
 #              newest /boot/vmlinuz-PREFIX[.-]*-amd64 that has
-#              /lib/modules/<version>. Default: 6.12.
+#              /lib/modules/<version>. Default: 6.12. Or a kernel build
+#              tree (a path with a "/"; scripts/debug-kernel.sh builds one):
+#              its vmlinux, with the root drivers built in.
 #   --timeout  hard limit for the whole run in seconds (default 600).
 #   --mem      guest RAM in MB (default 2048).
 #   --cpus     guest vCPUs (default 2).
@@ -49,8 +51,10 @@
 #   OSIM_VM_SHARE   directory shared read-write (default: the git top level
 #                   of the current directory, else of this script)
 #   OSIM_VM_CPU     QEMU -cpu model (default "max,la57=off": 5-level paging
-#                   is slower under TCG and rare on real machines). KASAN
-#                   debug kernels may need "qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt"
+#                   is slower under TCG and rare on real machines; for a
+#                   build tree with KASAN "qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt",
+#                   since KASAN kernels were seen to report a wild memory
+#                   access at boot under "-cpu max")
 #   OSIM_VM_TCG_THREAD  "single" (default) or "multi". QEMU 7.2's
 #                   multi-threaded TCG occasionally runs stale code after the
 #                   kernel live-patches itself ("Oops: int3" in
@@ -84,7 +88,7 @@ EXIT_SELF=125
 # Kernel log lines that fail a run (extended regular expressions).
 # kmemleak only counts when it reports leaks: kmemleak-enabled kernels
 # mention it at every boot.
-KLOG_PATTERNS='WARNING:|BUG:|Oops|KASAN|UBSAN|possible circular locking|lockdep|refcount_t|unregister_netdevice: waiting for|kmemleak:.*(suspected memory leak|unreferenced object)|unreferenced object 0x|Kernel panic|general protection fault|RIP:'
+KLOG_PATTERNS='WARNING:|BUG:|Oops|KASAN|UBSAN|possible circular locking|lockdep is turned off|refcount_t|unregister_netdevice: waiting for|kmemleak:.*(suspected memory leak|unreferenced object)|unreferenced object 0x|Kernel panic|general protection fault|RIP:'
 
 me=vm
 scripts=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
@@ -160,10 +164,27 @@ pick_kernel()
 	done | sort -V | tail -n 1
 }
 
-ver=$(pick_kernel "$kernel")
-[ -n "$ver" ] ||
-	die "no kernel matching '$kernel' with modules (have: $(cd /boot && echo vmlinuz-*))"
-echo "$me: kernel $ver" >&2
+cpu_model="max,la57=off"
+case "$kernel" in
+*/*)
+	kernel=$(cd "$kernel" 2>/dev/null && pwd -P) ||
+		die "no kernel tree $kernel"
+	[ -r "$kernel/vmlinux" ] && [ -r "$kernel/include/config/kernel.release" ] ||
+		die "$kernel: not a built kernel tree (no vmlinux)"
+	ver=$(<"$kernel/include/config/kernel.release")
+	if grep -q '^CONFIG_KASAN=y' "$kernel/.config"; then
+		cpu_model="qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt"
+	fi
+	echo "$me: kernel $ver from $kernel" >&2
+	;;
+*)
+	ver=$(pick_kernel "$kernel")
+	[ -n "$ver" ] ||
+		die "no kernel matching '$kernel' with modules (have: $(cd /boot && echo vmlinuz-*))"
+	echo "$me: kernel $ver" >&2
+	kernel=$ver
+	;;
+esac
 
 qemu=${OSIM_VM_QEMU:-qemu-system-x86_64}
 command -v "$qemu" >/dev/null || die "$qemu not found (apt-get install qemu-system-x86)"
@@ -190,7 +211,7 @@ mkdir -p "$cache/logs" || die "cannot create $cache"
 find "$cache/logs" -name '*.log' -mtime +7 -delete 2>/dev/null || true
 find "$cache" -maxdepth 1 -name 'run.*' -mtime +1 -exec rm -rf {} + 2>/dev/null || true
 
-boot=$("$scripts"/vm-initramfs.sh "$ver" "$cache") ||
+boot=$("$scripts"/vm-initramfs.sh "$kernel" "$cache") ||
 	die "cannot prepare the boot files for $ver"
 kimg=${boot%%$'\n'*}
 initrd=${boot#*$'\n'}
@@ -290,7 +311,7 @@ append="$append i8042.dumbkbd ${OSIM_VM_APPEND:-}"
 
 set -- \
 	-accel "tcg,thread=${OSIM_VM_TCG_THREAD:-single}" -machine pc \
-	-cpu "${OSIM_VM_CPU:-max,la57=off}" -smp "$cpus" -m "$mem" \
+	-cpu "${OSIM_VM_CPU:-$cpu_model}" -smp "$cpus" -m "$mem" \
 	-nodefaults -no-user-config -display none -no-reboot \
 	${bios:+-bios "$bios"} \
 	-kernel "$kimg" -initrd "$tmp/initrd" -append "$append" \

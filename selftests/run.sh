@@ -39,6 +39,17 @@ tests=("$@")
 
 timeout=$(sed -n 's/^timeout=//p' settings)
 : "${timeout:=300}"
+# Debug kernels are slower: scripts/check.sh scales the timeout for them.
+timeout=$((timeout * ${OSIM_TIMEOUT_SCALE:-1}))
+
+# On a kernel with kmemleak, the run ends with a scan: whatever the suite
+# leaked and nothing referenced any more. Objects from before the suite
+# (boot) are forgotten first.
+kmemleak=/sys/kernel/debug/kmemleak
+kmemleak_on=0
+if [ -w "$kmemleak" ] && echo clear >"$kmemleak" 2>/dev/null; then
+	kmemleak_on=1
+fi
 
 # Kernel log lines that fail the test they appear in.
 OSIM_KLOG_BAD='differs from software GSO|WARNING:|BUG:|Oops|KASAN|UBSAN|kmemleak|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|lockdep|refcount_t|unregister_netdevice: waiting for|general protection fault|Kernel panic|RIP:|stack-protector|list_add corruption|list_del corruption'
@@ -75,8 +86,9 @@ run_one()
 }
 
 echo "TAP version 13"
-# One extra result: unloading the module after the last test.
-echo "1..$((${#tests[@]} + 1))"
+# Extra results: unloading the module after the last test, and on a
+# kmemleak kernel the leak scan after that.
+echo "1..$((${#tests[@]} + 1 + kmemleak_on))"
 
 n=0
 failed=0
@@ -137,6 +149,27 @@ else
 	echo "not ok $n selftests: offloadsim: offloadsim_unload"
 	echo "offloadsim_unload fail" >>"$results"
 	failed=$((failed + 1))
+fi
+
+# kmemleak reports objects after they are 5 s old and unreferenced in
+# two scans.
+if [ "$kmemleak_on" = 1 ]; then
+	n=$((n + 1))
+	echo "kmemleak_scan running" >>"$results"
+	sleep 6
+	echo scan >"$kmemleak"
+	echo scan >"$kmemleak"
+	leaks=$(grep -c '^unreferenced object' "$kmemleak")
+	if [ "$leaks" = 0 ]; then
+		echo "ok $n selftests: offloadsim: kmemleak_scan"
+		echo "kmemleak_scan pass" >>"$results"
+	else
+		echo "# kmemleak: $leaks unreferenced objects:"
+		head -n 100 "$kmemleak" | sed 's/^/#   /'
+		echo "not ok $n selftests: offloadsim: kmemleak_scan # $leaks leaks"
+		echo "kmemleak_scan fail" >>"$results"
+		failed=$((failed + 1))
+	fi
 fi
 
 [ "$failed" -eq 0 ]
