@@ -426,14 +426,17 @@ bool osim_agg_receive(struct osim_agg *agg, struct sk_buff *skb, bool strict,
 		if (why == OSIM_FLUSH_NONE) {
 			struct tcphdr *th2 = osim_agg_th(f);
 
-			osim_agg_merge(f, skb, &s);
-			f->count++;
-			f->next_seq += s.len;
-			tcp_flag_word(th2) |= flags & (TCP_FLAG_FIN | TCP_FLAG_PSH);
+			/* Before the merge, which may free @skb's head and
+			 * with it s.th.
+			 */
 			if (!f->strict) {
 				th2->ack_seq = s.th->ack_seq;
 				th2->window = s.th->window;
 			}
+			osim_agg_merge(f, skb, &s);
+			f->count++;
+			f->next_seq += s.len;
+			tcp_flag_word(th2) |= flags & (TCP_FLAG_FIN | TCP_FLAG_PSH);
 
 			if (flags & OSIM_TCP_FINAL)
 				osim_agg_flush(agg, f, OSIM_FLUSH_FLAGS, done, rc);
