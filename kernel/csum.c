@@ -23,7 +23,7 @@
  * must be writable; a sum that folds to 0 is sent as 0xffff unless
  * @keep_zero.
  */
-static void osim_csum_store(struct sk_buff *skb, bool keep_zero)
+VISIBLE_IF_KUNIT void osim_csum_store(struct sk_buff *skb, bool keep_zero)
 {
 	int start = skb_checksum_start_offset(skb);
 	__sum16 *check;

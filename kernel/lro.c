@@ -307,8 +307,10 @@ static void osim_agg_finish(struct osim_agg_flow *f, struct sk_buff *skb,
 	}
 }
 
-static void osim_agg_flush(struct osim_rq *rq, struct osim_agg_flow *f,
-			   enum osim_flush why, struct osim_rx_counts *rc)
+/* End @f: its aggregate goes on @done, for the caller to deliver. */
+static void osim_agg_flush(struct osim_agg *agg, struct osim_agg_flow *f,
+			   enum osim_flush why, struct sk_buff_head *done,
+			   struct osim_rx_counts *rc)
 {
 	struct sk_buff *skb = f->skb;
 
@@ -316,32 +318,32 @@ static void osim_agg_flush(struct osim_rq *rq, struct osim_agg_flow *f,
 	if (f->count > 1)
 		osim_agg_finish(f, skb, rc);
 	f->skb = NULL;
-	rq->agg.held--;
-	osim_rx_deliver(rq, skb);
+	agg->held--;
+	__skb_queue_tail(done, skb);
 }
 
 /**
- * osim_agg_flush_all - deliver every held flow of a queue
- * @rq: the queue
+ * osim_agg_flush_all - end every held flow of a queue
+ * @agg: the queue's engine
  * @why: the reason to count
+ * @done: receives the aggregates, for the caller to deliver in order
  * @rc: counters of the running poll
  */
-void osim_agg_flush_all(struct osim_rq *rq, enum osim_flush why,
-			struct osim_rx_counts *rc)
+void osim_agg_flush_all(struct osim_agg *agg, enum osim_flush why,
+			struct sk_buff_head *done, struct osim_rx_counts *rc)
 {
 	unsigned int i;
 
-	for (i = 0; i < OSIM_AGG_FLOWS && rq->agg.held; i++)
-		if (rq->agg.flow[i].skb)
-			osim_agg_flush(rq, &rq->agg.flow[i], why, rc);
+	for (i = 0; i < OSIM_AGG_FLOWS && agg->held; i++)
+		if (agg->flow[i].skb)
+			osim_agg_flush(agg, &agg->flow[i], why, done, rc);
 }
 
 /* Start holding @skb as the first segment of a flow. */
-static void osim_agg_hold(struct osim_rq *rq, struct sk_buff *skb,
+static void osim_agg_hold(struct osim_agg *agg, struct sk_buff *skb,
 			  const struct osim_seg *s, bool strict,
-			  struct osim_rx_counts *rc)
+			  struct sk_buff_head *done, struct osim_rx_counts *rc)
 {
-	struct osim_agg *agg = &rq->agg;
 	struct osim_agg_flow *f = NULL;
 	unsigned int i;
 
@@ -356,7 +358,7 @@ static void osim_agg_hold(struct osim_rq *rq, struct sk_buff *skb,
 			f = g;
 	}
 	if (f->skb)
-		osim_agg_flush(rq, f, OSIM_FLUSH_EVICT, rc);
+		osim_agg_flush(agg, f, OSIM_FLUSH_EVICT, done, rc);
 
 	*f = (struct osim_agg_flow) {
 		.skb		= skb,
@@ -375,17 +377,21 @@ static void osim_agg_hold(struct osim_rq *rq, struct sk_buff *skb,
 
 /**
  * osim_agg_receive - offer one received frame to the aggregation engine
- * @rq: the receiving queue
+ * @agg: the receiving queue's engine
  * @skb: the frame, data at its network header, checksum already checked
  * @strict: rx-gro-hw rules (true) or LRO rules (false)
+ * @done: receives the aggregates this frame ends, for the caller to
+ *	deliver in order before @skb (if the engine does not take it)
  * @rc: counters of the running poll
+ *
+ * The engine decides; it delivers nothing itself.
  *
  * Return: true if the engine took @skb (merged or held), false if the
  * caller delivers it. A held flow of the same connection that @skb cannot
- * join is delivered first, so a flow's order is kept.
+ * join is put on @done first, so a flow's order is kept.
  */
-bool osim_agg_receive(struct osim_rq *rq, struct sk_buff *skb, bool strict,
-		      struct osim_rx_counts *rc)
+bool osim_agg_receive(struct osim_agg *agg, struct sk_buff *skb, bool strict,
+		      struct sk_buff_head *done, struct osim_rx_counts *rc)
 {
 	struct osim_agg_flow *f = NULL;
 	enum osim_flush why;
@@ -408,10 +414,9 @@ bool osim_agg_receive(struct osim_rq *rq, struct sk_buff *skb, bool strict,
 		return false;
 	flags = tcp_flag_word(s.th);
 
-	for (i = 0; i < OSIM_AGG_FLOWS && rq->agg.held; i++) {
-		if (rq->agg.flow[i].skb &&
-		    osim_agg_same_flow(&rq->agg.flow[i], &s)) {
-			f = &rq->agg.flow[i];
+	for (i = 0; i < OSIM_AGG_FLOWS && agg->held; i++) {
+		if (agg->flow[i].skb && osim_agg_same_flow(&agg->flow[i], &s)) {
+			f = &agg->flow[i];
 			break;
 		}
 	}
@@ -421,27 +426,30 @@ bool osim_agg_receive(struct osim_rq *rq, struct sk_buff *skb, bool strict,
 		if (why == OSIM_FLUSH_NONE) {
 			struct tcphdr *th2 = osim_agg_th(f);
 
-			osim_agg_merge(f, skb, &s);
-			f->count++;
-			f->next_seq += s.len;
-			tcp_flag_word(th2) |= flags & (TCP_FLAG_FIN | TCP_FLAG_PSH);
+			/* Before the merge, which may free @skb's head and
+			 * with it s.th.
+			 */
 			if (!f->strict) {
 				th2->ack_seq = s.th->ack_seq;
 				th2->window = s.th->window;
 			}
+			osim_agg_merge(f, skb, &s);
+			f->count++;
+			f->next_seq += s.len;
+			tcp_flag_word(th2) |= flags & (TCP_FLAG_FIN | TCP_FLAG_PSH);
 
 			if (flags & OSIM_TCP_FINAL)
-				osim_agg_flush(rq, f, OSIM_FLUSH_FLAGS, rc);
+				osim_agg_flush(agg, f, OSIM_FLUSH_FLAGS, done, rc);
 			else if (f->strict && s.len < f->mss)
-				osim_agg_flush(rq, f, OSIM_FLUSH_MSS, rc);
+				osim_agg_flush(agg, f, OSIM_FLUSH_MSS, done, rc);
 			return true;
 		}
-		osim_agg_flush(rq, f, why, rc);
+		osim_agg_flush(agg, f, why, done, rc);
 	}
 
 	if (!s.len || s.ip_opts || (flags & OSIM_TCP_FINAL))
 		return false;
 
-	osim_agg_hold(rq, skb, &s, strict, rc);
+	osim_agg_hold(agg, skb, &s, strict, done, rc);
 	return true;
 }

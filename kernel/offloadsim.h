@@ -379,17 +379,16 @@ void osim_rx_close(struct osim_priv *priv);
 int osim_rx_reconfigure(struct osim_priv *priv, unsigned int queues,
 			unsigned int ring_size);
 bool osim_rx_enqueue(struct net_device *dev, struct sk_buff *skb);
-void osim_rx_deliver(struct osim_rq *rq, struct sk_buff *skb);
 
 /* rxcsum.c */
 void osim_rx_csum(struct sk_buff *skb, netdev_features_t features,
 		  bool tapped, struct osim_rx_counts *rc);
 
 /* lro.c */
-bool osim_agg_receive(struct osim_rq *rq, struct sk_buff *skb, bool strict,
-		      struct osim_rx_counts *rc);
-void osim_agg_flush_all(struct osim_rq *rq, enum osim_flush why,
-			struct osim_rx_counts *rc);
+bool osim_agg_receive(struct osim_agg *agg, struct sk_buff *skb, bool strict,
+		      struct sk_buff_head *done, struct osim_rx_counts *rc);
+void osim_agg_flush_all(struct osim_agg *agg, enum osim_flush why,
+			struct sk_buff_head *done, struct osim_rx_counts *rc);
 
 /* rss.c */
 void osim_rss_init(struct osim_priv *priv);
@@ -415,5 +414,15 @@ void osim_stats_fill(const struct net_device *dev, u64 *data);
 
 /* ethtool.c */
 extern const struct ethtool_ops osim_ethtool_ops;
+
+/* Static functions the KUnit tests (tests/) call: VISIBLE_IF_KUNIT. */
+#if IS_ENABLED(CONFIG_KUNIT)
+/* csum.c */
+void osim_csum_store(struct sk_buff *skb, bool keep_zero);
+/* rss.c */
+void osim_rss_set_key(struct osim_rss *rss, const u8 *key);
+u32 osim_rss_toeplitz(const struct osim_rss *rss, const u8 *data,
+		      unsigned int len);
+#endif
 
 #endif /* _OFFLOADSIM_H */

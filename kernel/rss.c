@@ -56,7 +56,7 @@ u32 osim_toeplitz(const u8 *key, const u8 *data, unsigned int len)
  * is linear: XOR of the hashes of the input's nibbles, each at its place.
  * A byte at input position i sees the key from byte i on.
  */
-static void osim_rss_set_key(struct osim_rss *rss, const u8 *key)
+VISIBLE_IF_KUNIT void osim_rss_set_key(struct osim_rss *rss, const u8 *key)
 {
 	unsigned int i, v;
 	u8 b;
@@ -74,8 +74,8 @@ static void osim_rss_set_key(struct osim_rss *rss, const u8 *key)
 }
 
 /* osim_toeplitz() under the device's key, a table lookup per nibble. */
-static u32 osim_rss_toeplitz(const struct osim_rss *rss, const u8 *data,
-			     unsigned int len)
+VISIBLE_IF_KUNIT u32 osim_rss_toeplitz(const struct osim_rss *rss,
+				       const u8 *data, unsigned int len)
 {
 	unsigned int i;
 	u32 hash = 0;

@@ -20,19 +20,20 @@ static void osim_rx_free_skb(void *ptr)
 	kfree_skb(ptr);
 }
 
-/**
- * osim_rx_deliver - hand a received skb to the stack
- * @rq: the queue whose NAPI poll runs
- * @skb: the skb, data at its network header
- *
- * Through software GRO when generic-receive-offload is on.
+/* Hand the skbs on @list (data at the network header) to the stack, in
+ * order: through software GRO when generic-receive-offload is on.
  */
-void osim_rx_deliver(struct osim_rq *rq, struct sk_buff *skb)
+static void osim_rx_deliver(struct osim_rq *rq, struct sk_buff_head *list)
 {
-	if (rq->napi.dev->features & NETIF_F_GRO)
-		napi_gro_receive(&rq->napi, skb);
-	else
-		netif_receive_skb(skb);
+	bool gro = rq->napi.dev->features & NETIF_F_GRO;
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(list))) {
+		if (gro)
+			napi_gro_receive(&rq->napi, skb);
+		else
+			netif_receive_skb(skb);
+	}
 }
 
 static void osim_rx_account(struct osim_rq *rq,
@@ -47,8 +48,9 @@ static void osim_rx_account(struct osim_rq *rq,
 }
 
 /* One poll: each frame goes through the checksum engine, then LRO or
- * hardware GRO when on, then to the stack. Each ring slot consumed counts
- * against the budget, as a NIC counts descriptors.
+ * hardware GRO when on, then to the stack, after the aggregates it ended.
+ * Each ring slot consumed counts against the budget, as a NIC counts
+ * descriptors.
  */
 static int osim_poll(struct napi_struct *napi, int budget)
 {
@@ -56,12 +58,14 @@ static int osim_poll(struct napi_struct *napi, int budget)
 	netdev_features_t features = READ_ONCE(napi->dev->features);
 	bool tapped = dev_nit_active(napi->dev);
 	struct osim_rx_counts rc = {};
+	struct sk_buff_head deliver;
 	bool agg, strict;
 	struct sk_buff *skb;
 	int done = 0;
 
 	strict = features & NETIF_F_GRO_HW;
 	agg = strict || (features & NETIF_F_LRO);
+	__skb_queue_head_init(&deliver);
 
 	while (done < budget) {
 		/* NAPI serialises polls of one context: no consumer lock. */
@@ -75,13 +79,15 @@ static int osim_poll(struct napi_struct *napi, int budget)
 		rc.c[OSIM_RX_BYTES] += skb->len + ETH_HLEN;
 
 		osim_rx_csum(skb, features, tapped, &rc);
-		if (agg && osim_agg_receive(rq, skb, strict, &rc))
-			continue;
-		osim_rx_deliver(rq, skb);
+		if (!agg || !osim_agg_receive(&rq->agg, skb, strict, &deliver,
+					      &rc))
+			__skb_queue_tail(&deliver, skb);
+		osim_rx_deliver(rq, &deliver);
 	}
 
 	/* Aggregates never outlive the poll that built them. */
-	osim_agg_flush_all(rq, OSIM_FLUSH_POLL, &rc);
+	osim_agg_flush_all(&rq->agg, OSIM_FLUSH_POLL, &deliver, &rc);
+	osim_rx_deliver(rq, &deliver);
 
 	rc.c[OSIM_RX_POLLS]++;
 	osim_rx_account(rq, &rc);

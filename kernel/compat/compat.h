@@ -22,6 +22,17 @@
 #include <net/gso.h>		/* skb_gso_segment(); before: netdevice.h */
 #endif
 
+/* Functions the KUnit tests (kernel/tests/) call are static unless the
+ * kernel has KUnit; the tests are then built into the module.
+ */
+#ifdef OSIM_HAVE_KUNIT_VISIBILITY_H
+#include <kunit/visibility.h>
+#elif IS_ENABLED(CONFIG_KUNIT)
+#define VISIBLE_IF_KUNIT
+#else
+#define VISIBLE_IF_KUNIT static
+#endif
+
 static inline int osim_rtnl_configure_link(struct net_device *dev,
 					   const struct ifinfomsg *ifm)
 {

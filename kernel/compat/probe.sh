@@ -40,6 +40,12 @@ if [ -f "$inc/linux/skbuff_ref.h" ]; then
 	echo "#define OSIM_HAVE_SKBUFF_REF_H 1"
 fi
 
+# v6.2, "kunit: add macro to allow conditionally exposing static symbols
+# to tests" (some 6.1 stable trees carry it): VISIBLE_IF_KUNIT
+if [ -f "$inc/kunit/visibility.h" ]; then
+	echo "#define OSIM_HAVE_KUNIT_VISIBILITY_H 1"
+fi
+
 # v6.8, "net: ethtool: pass a pointer to parameters to get/set_rxfh ethtool
 # ops": get_rxfh/set_rxfh take a struct ethtool_rxfh_param
 have ETHTOOL_RXFH_PARAM linux/ethtool.h '^struct ethtool_rxfh_param \{'
