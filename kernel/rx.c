@@ -21,11 +21,12 @@ static void osim_rx_free_skb(void *ptr)
 }
 
 /* Hand the skbs on @list (data at the network header) to the stack, in
- * order: through software GRO when generic-receive-offload is on.
+ * order: through software GRO when @gro (generic-receive-offload in the
+ * poll's snapshot of the features).
  */
-static void osim_rx_deliver(struct osim_rq *rq, struct sk_buff_head *list)
+static void osim_rx_deliver(struct osim_rq *rq, struct sk_buff_head *list,
+			    bool gro)
 {
-	bool gro = rq->napi.dev->features & NETIF_F_GRO;
 	struct sk_buff *skb;
 
 	while ((skb = __skb_dequeue(list))) {
@@ -59,10 +60,11 @@ static int osim_poll(struct napi_struct *napi, int budget)
 	bool tapped = dev_nit_active(napi->dev);
 	struct osim_rx_counts rc = {};
 	struct sk_buff_head deliver;
-	bool agg, strict;
+	bool agg, strict, gro;
 	struct sk_buff *skb;
 	int done = 0;
 
+	gro = features & NETIF_F_GRO;
 	strict = features & NETIF_F_GRO_HW;
 	agg = strict || (features & NETIF_F_LRO);
 	__skb_queue_head_init(&deliver);
@@ -82,12 +84,12 @@ static int osim_poll(struct napi_struct *napi, int budget)
 		if (!agg || !osim_agg_receive(&rq->agg, skb, strict, &deliver,
 					      &rc))
 			__skb_queue_tail(&deliver, skb);
-		osim_rx_deliver(rq, &deliver);
+		osim_rx_deliver(rq, &deliver, gro);
 	}
 
 	/* Aggregates never outlive the poll that built them. */
 	osim_agg_flush_all(&rq->agg, OSIM_FLUSH_POLL, &deliver, &rc);
-	osim_rx_deliver(rq, &deliver);
+	osim_rx_deliver(rq, &deliver, gro);
 
 	rc.c[OSIM_RX_POLLS]++;
 	osim_rx_account(rq, &rc);
