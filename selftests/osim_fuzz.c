@@ -1708,23 +1708,6 @@ static void apply_step(unsigned int step)
 
 /* ------------------------------------------------------------------ */
 
-static int errno_fatal(int err)
-{
-	switch (err) {
-	case ENETDOWN:
-	case ENXIO:
-	case ENODEV:
-	case EPERM:
-	case EACCES:
-	case EFAULT:
-	case EBADF:
-	case ENOTSOCK:
-	case EDESTADDRREQ:
-		return 1;
-	}
-	return 0;
-}
-
 static void send_frame(struct iface *d, enum fclass c, unsigned long n)
 {
 	struct frame *f = &frm;
@@ -1755,7 +1738,7 @@ static void send_frame(struct iface *d, enum fclass c, unsigned long n)
 	tally[c].vnet += vnet;
 	e = ret < 0 ? errno : 0;
 	if (ret < 0) {
-		if (errno_fatal(e))
+		if (osim_errno_fatal(e))
 			die("frame %lu: sendmsg on %s: %s", n, d->name,
 			    strerror(e));
 		tally[c].refused++;

@@ -802,23 +802,6 @@ static void apply_overrides(struct frame *f)
 		f->vh.csum_offset = cfg.ov_csum_offset;
 }
 
-static int errno_fatal(int err)
-{
-	switch (err) {
-	case ENETDOWN:
-	case ENXIO:
-	case ENODEV:
-	case EPERM:
-	case EACCES:
-	case EFAULT:
-	case EBADF:
-	case ENOTSOCK:
-	case EDESTADDRREQ:
-		return 1;
-	}
-	return 0;
-}
-
 static void parse_addr(const char *opt, const char *s, uint8_t *addr)
 {
 	if (inet_pton(cfg.ipv6 ? AF_INET6 : AF_INET, s, addr) != 1)
@@ -1113,7 +1096,7 @@ int main(int argc, char **argv)
 		} while (ret < 0 && errno == EINTR);
 		if (ret < 0) {
 			err = errno;
-			if (errno_fatal(err)) {
+			if (osim_errno_fatal(err)) {
 				fprintf(stderr, "osim_inject: sendmsg on %s: %s\n",
 					cfg.dev, strerror(err));
 				return EXIT_LOCAL;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * osim_tool.h - helpers shared by the offloadsim userspace tools
- * (osim_inject, osim_capcheck, osim_newlink).
+ * (osim_inject, osim_capcheck, osim_newlink) and selftests/osim_fuzz.
  *
  * A tool defines OSIM_PROG, its name as a string literal (the prefix of
  * its messages), and a "static void usage(FILE *f)" before it includes
@@ -149,6 +149,28 @@ static inline uint64_t pseudo_hdr_sum(const uint8_t *saddr,
 static inline uint8_t payload_byte(uint32_t n)
 {
 	return (uint64_t)n * 7 % 251;
+}
+
+/*
+ * A sendmsg() error no later frame can escape: the device or socket is
+ * gone or unusable (as opposed to a refused frame: EINVAL, EMSGSIZE,
+ * ENOBUFS ...).
+ */
+static inline int osim_errno_fatal(int err)
+{
+	switch (err) {
+	case ENETDOWN:
+	case ENXIO:
+	case ENODEV:
+	case EPERM:
+	case EACCES:
+	case EFAULT:
+	case EBADF:
+	case ENOTSOCK:
+	case EDESTADDRREQ:
+		return 1;
+	}
+	return 0;
 }
 
 #endif /* OSIM_TOOL_H */
