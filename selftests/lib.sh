@@ -395,8 +395,7 @@ osim_knob()
 osim_q_stat()
 {
 	in_ns "$2" ethtool -S "$3" |
-		awk -v p="$1_queue_" -v n="_$4:" 'index($1, p) == 1 &&
-			substr($1, length($1) - length(n) + 1) == n { s += $2 }
+		awk -v re="^$1_queue_[0-9]+_$4:\$" '$1 ~ re { s += $2 }
 			END { print s + 0 }'
 }
 
