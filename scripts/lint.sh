@@ -16,7 +16,8 @@ scripts/source-tools.sh
 cp=.tools/checkpatch.pl
 
 rc=0
-files=$(find kernel -name '*.[ch]' ! -name probed.h | sort)
+# The tracked sources only: not probed.h, nor the *.mod.c of an in-tree build.
+files=$(git ls-files -- 'kernel/*.[ch]')
 # shellcheck disable=SC2086
 if ! perl "$cp" --no-tree --strict --terse --show-types -f $files; then
 	rc=1
