@@ -141,16 +141,25 @@ extract_vmlinux()
 
 mkdir -p "$dir"
 
+# VMs start side by side (make check's kernels, make check-debug's
+# shards): one at a time through here, so none removes or rewrites what
+# another is about to boot.
+exec {lock}>"$cache/.lock"
+flock "$lock"
+
 # Forget kernels that are gone (Debian replaces ABI versions on updates).
 for d in "$cache"/*/initramfs-*.cpio; do
 	d=${d%/*}
-	if [ -r "$d/tree" ]; then
+	if [ -s "$d/tree" ]; then
 		[ -e "$(<"$d/tree")/vmlinux" ] || rm -rf "$d"
 		continue
 	fi
-	[ -e "/boot/vmlinuz-${d##*/}" ] || rm -rf "$d"
+	[ -e "$d/tree" ] || [ -e "/boot/vmlinuz-${d##*/}" ] || rm -rf "$d"
 done
-[ -z "$tree" ] || echo "$tree" >"$dir/tree"
+if [ -n "$tree" ] && [ "$(cat "$dir/tree" 2>/dev/null)" != "$tree" ]; then
+	echo "$tree" >"$dir/tree.new"
+	mv -f "$dir/tree.new" "$dir/tree"
+fi
 
 if [ -n "$tree" ]; then
 	# A build tree's vmlinux is the ELF already.
