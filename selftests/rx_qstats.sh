@@ -44,7 +44,7 @@ qstats()
 if ! qstats "$ns_b" osim_b >/dev/null 2>&1; then
 	ktap_skip_all "this kernel has no netdev queue stats (netdev_stat_ops, v6.10)"
 fi
-ktap_plan 5
+ktap_plan 6
 
 # Everything to queue 1, so that retiring it later shows in the totals.
 in_ns "$ns_b" ethtool -L osim_b combined 2 >/dev/null
@@ -54,6 +54,17 @@ data=$(osim_random_file 8)
 want=$(sha256sum <"$data" | cut -d' ' -f1)
 got=$(osim_tcp_transfer "$ns_a" "$ns_b" "$OSIM_IP4_B" "$data")
 check "8 MB transfer byte-exact" test "$got" = "$want"
+
+# Frames longer than osim_b's MTU: the receiver drops them as length
+# errors, which qstats counts in rx-hw-drops.
+oversize_dropped()
+{
+	in_ns "$ns_a" ip link set osim_a mtu 3000 || return 1
+	in_ns "$ns_a" ping -q -c 3 -i 0.2 -W 1 -M do -s 2500 "$OSIM_IP4_B"
+	in_ns "$ns_a" ip link set osim_a mtu 1500 || return 1
+	[ "$(osim_rxq_stat "$ns_b" osim_b length_errors)" = 3 ]
+}
+check "3 oversize frames counted as length errors" oversize_dropped
 
 # compare NS DEV SIDE FIELD=COUNTER...: for every real queue, the qstats
 # field equals the ethtool -S counter (a "+"-joined sum of counters).
@@ -86,7 +97,8 @@ for s in json.loads(sys.argv[1]):
 }
 
 check "RX queue stats equal ethtool -S" compare "$ns_b" osim_b rx \
-	rx-packets=packets rx-bytes=bytes rx-hw-drops=missed \
+	rx-packets=packets rx-bytes=bytes rx-hw-drops=missed+length_errors \
+	rx-hw-drop-overruns=missed \
 	rx-csum-unnecessary=csum_good+csum_trusted rx-csum-bad=csum_bad \
 	rx-csum-none=csum_none rx-hw-gro-packets=hw_gro_packets \
 	rx-hw-gro-wire-packets=hw_gro_segments

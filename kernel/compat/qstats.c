@@ -15,13 +15,16 @@
 
 #include <net/netdev_queues.h>
 
-/* Set the RX fields offloadsim counts; the core leaves the rest unset. */
+/* Set the RX fields offloadsim counts; the core leaves the rest unset.
+ * hw-drops counts every frame that entered the device and never left it:
+ * ring full (@missed, also hw-drop-overruns) and too long (@len_err).
+ */
 static void osim_qstats_rx_fill(struct netdev_queue_stats_rx *st,
-				const u64 *c, u64 missed)
+				const u64 *c, u64 missed, u64 len_err)
 {
 	st->packets = c[OSIM_RX_PACKETS];
 	st->bytes = c[OSIM_RX_BYTES];
-	st->hw_drops = missed;
+	st->hw_drops = missed + len_err;
 	st->hw_drop_overruns = missed;
 	st->csum_unnecessary = c[OSIM_RX_CSUM_GOOD] + c[OSIM_RX_CSUM_TRUSTED];
 	st->csum_none = c[OSIM_RX_CSUM_NONE];
@@ -52,7 +55,7 @@ static void osim_qstats_rx(struct net_device *dev, int idx,
 	u64 c[OSIM_RX_NSTATS], missed, len_err;
 
 	osim_rq_read(&priv->rq[idx], c, &missed, &len_err);
-	osim_qstats_rx_fill(st, c, missed);
+	osim_qstats_rx_fill(st, c, missed, len_err);
 }
 
 static void osim_qstats_tx(struct net_device *dev, int idx,
@@ -72,8 +75,8 @@ static void osim_qstats_base(struct net_device *dev,
 {
 	struct osim_priv *priv = netdev_priv(dev);
 	u64 c[OSIM_RX_NSTATS], sum[OSIM_RX_NSTATS] = {}, missed, len_err;
-	u64 msum = 0;
 	struct osim_tx_counts tc, tsum = {};
+	u64 msum = 0, lsum = 0;
 	unsigned int i, k;
 
 	for (i = dev->real_num_rx_queues; i < dev->num_rx_queues; i++) {
@@ -81,8 +84,9 @@ static void osim_qstats_base(struct net_device *dev,
 		for (k = 0; k < OSIM_RX_NSTATS; k++)
 			sum[k] += c[k];
 		msum += missed;
+		lsum += len_err;
 	}
-	osim_qstats_rx_fill(rx, sum, msum);
+	osim_qstats_rx_fill(rx, sum, msum, lsum);
 
 	for (i = dev->real_num_tx_queues; i < dev->num_tx_queues; i++) {
 		osim_sq_read(&priv->sq[i], &tc);
