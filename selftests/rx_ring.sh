@@ -180,6 +180,7 @@ p0=$(q0 packets)
 m0=$(q0 missed)
 t0=$(q0 coal_timer)
 i0=$(q0 irqs)
+n0=$(q0 polls)
 ipm0=$(ip_missed)
 sm0=$(osim_link_stat "$ns_b" osim_b rx_missed_errors)
 inject $BURST >"$tmp/inject" 2>&1
@@ -192,9 +193,10 @@ p=$(($(q0 packets) - p0))
 m=$(($(q0 missed) - m0))
 t=$(($(q0 coal_timer) - t0))
 irq=$(($(q0 irqs) - i0))
+polls=$(($(q0 polls) - n0))
 ipm=$(($(ip_missed) - ipm0))
 sm=$(($(osim_link_stat "$ns_b" osim_b rx_missed_errors) - sm0))
-burst_msg="$(cat "$tmp/inject"); delivered $p, rx_queue_0_missed $m, ip -s missed $ipm, rx_missed_errors $sm, coal_timer $t, irqs $irq"
+burst_msg="$(cat "$tmp/inject"); delivered $p, rx_queue_0_missed $m, ip -s missed $ipm, rx_missed_errors $sm, coal_timer $t, irqs $irq, polls $polls"
 
 missed_agree()
 {
@@ -204,15 +206,21 @@ missed_agree()
 check "burst of $BURST into a 64 ring: delivered + missed = sent; missed counters agree" \
 	missed_agree
 
-# Only the timer schedules NAPI here (rx-frames 0): each firing delivers at
-# most a ring's worth. One ring's worth of slack for a poll that overlaps
-# the burst.
+# Only the timer interrupts here (rx-frames 0): every irq is a timer
+# firing, and the ring overflowed. Each poll takes at most its budget (64,
+# the ring's size too), so what the polls could not take was missed. A
+# firing's NAPI run may take more than one ring's worth: NAPI polls again
+# while a poll uses its whole budget, and on a slow kernel the burst
+# outlasts the timer and refills the ring during the run (seen on the
+# debug kernel: 3 firings delivered 295 of 400, so 5 polls or more).
 missed_enough()
 {
 	echo "$burst_msg"
-	[ "$t" -ge 1 ] && [ "$m" -ge 1 ] && [ "$m" -ge $((BURST - 64 * (t + 1))) ]
+	[ "$t" -ge 1 ] && [ "$irq" -eq "$t" ] && [ "$m" -ge 1 ] &&
+		[ "$m" -ge $((BURST - 64 * polls)) ]
 }
-check "burst: missed >= burst - 64 per timer firing (+1 slack)" missed_enough
+check "burst: only the timer interrupted; what the polls could not take was missed" \
+	missed_enough
 
 # --- coalescing batches: rx-frames 16, 16 frames, one poll or so
 eth_b -G osim_b rx 1024 >/dev/null 2>&1
