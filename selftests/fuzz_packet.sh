@@ -151,7 +151,7 @@ __balance()
 
 balance()
 {
-	wait_for $((30 * ${OSIM_TIMEOUT_SCALE:-1})) __balance "$@" ||
+	wait_for 30 __balance "$@" ||
 		__balance "$@"
 }
 check "osim_a -> osim_b: frames in = delivered + dropped" \

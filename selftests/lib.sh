@@ -211,10 +211,12 @@ osim_setup()
 ##############################################################################
 # Waiting
 
-# wait_for SECONDS CMD [ARGS...]: poll CMD every 0.1 s until it succeeds.
+# wait_for SECONDS CMD [ARGS...]: poll CMD every 0.1 s until it succeeds,
+# for at most SECONDS times OSIM_TIMEOUT_SCALE (slow kernels: run.sh).
 wait_for()
 {
-	local deadline=$(($(date +%s%N) / 1000000 + $1 * 1000))
+	local deadline=$(($(date +%s%N) / 1000000 +
+			  $1 * ${OSIM_TIMEOUT_SCALE:-1} * 1000))
 	shift
 
 	until "$@" >/dev/null 2>&1; do
@@ -365,7 +367,8 @@ osim_tcp_transfer()
 	case $addr in
 	*:*) addr="[$addr]" ;;
 	esac
-	in_ns "$ns_src" timeout 300 socat -u "OPEN:$file" "TCP:$addr:$port"
+	in_ns "$ns_src" timeout $((300 * ${OSIM_TIMEOUT_SCALE:-1})) \
+		socat -u "OPEN:$file" "TCP:$addr:$port"
 	wait "$srv"
 	sha256sum <"$out" | cut -d' ' -f1
 	rm -f "$out"
