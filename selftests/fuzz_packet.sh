@@ -151,8 +151,7 @@ __balance()
 
 balance()
 {
-	wait_for 30 __balance "$@" ||
-		__balance "$@"
+	wait_for 30 __balance "$@" || __balance "$@"
 }
 check "osim_a -> osim_b: frames in = delivered + dropped" \
 	balance "$ns_a" osim_a "$ns_b" osim_b
