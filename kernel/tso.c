@@ -90,10 +90,13 @@ static int osim_seg_parse(const struct sk_buff *skb, struct osim_seg *s)
 	want_udp = gso_type & SKB_GSO_UDP_L4;
 	if (want_tcp == want_udp)
 		return -EINVAL;
-	/* The stack leaves the checksum to us, starting at L4: anything
-	 * else is what tcp_gso_segment() and __udp_gso_segment() refuse.
+	/* The engine builds every checksum itself. The stack hands it
+	 * CHECKSUM_PARTIAL skbs, and CHECKSUM_UNNECESSARY ones: an LRO
+	 * aggregate leaving through another device (tc mirred), which
+	 * netif_needs_gso() lets through and tcp4_gso_segment() also takes.
 	 */
-	if (skb->ip_summed != CHECKSUM_PARTIAL)
+	if (skb->ip_summed != CHECKSUM_PARTIAL &&
+	    skb->ip_summed != CHECKSUM_UNNECESSARY)
 		return -EINVAL;
 
 	n = min_t(unsigned int, skb->len, sizeof(s->hdr));
@@ -129,7 +132,11 @@ static int osim_seg_parse(const struct sk_buff *skb, struct osim_seg *s)
 
 		if (off + sizeof(*ip6h) > n || ip6h->version != 6)
 			return -EINVAL;
-		if (gso_type & (SKB_GSO_TCPV4 | SKB_GSO_TCP_FIXEDID))
+		/* SKB_GSO_TCP_FIXEDID means nothing to IPv6, and software
+		 * GSO ignores it (bpf_skb_change_proto() keeps it on a GRO'd
+		 * IPv4 packet it turns into IPv6).
+		 */
+		if (gso_type & SKB_GSO_TCPV4)
 			return -EINVAL;
 		/* No extension headers: osim_features_check() sends those
 		 * to software GSO.
@@ -164,7 +171,8 @@ static int osim_seg_parse(const struct sk_buff *skb, struct osim_seg *s)
 	s->payload = skb->len - s->hdr_len;
 
 	/* The stack's idea of the packet must be the engine's. */
-	if (skb_checksum_start_offset(skb) != s->th_off)
+	if (skb->ip_summed == CHECKSUM_PARTIAL &&
+	    skb_checksum_start_offset(skb) != s->th_off)
 		return -EINVAL;
 
 	s->mss = shinfo->gso_size;

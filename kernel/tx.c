@@ -58,9 +58,14 @@ static void osim_wire_send(struct net_device *peer, struct sk_buff *frame,
 	/* A NIC DMAs each frame into a fresh RX buffer: the receiver must own
 	 * the frame's head and frag table. A TCP frame is a clone sharing
 	 * them with the skb TCP keeps for retransmission, and the receiver's
-	 * GRO rewrites the frag table of what it merges.
+	 * GRO rewrites the frag table of what it merges. Nor may it hold the
+	 * sender's user pages (MSG_ZEROCOPY), which the sender reuses once
+	 * told the frame left: they are copied now, as the stack copies them
+	 * before a local delivery (skb_orphan_frags_rx()). LRO, which moves
+	 * frags into another skb, would otherwise carry them past that copy.
 	 */
-	if (unlikely(skb_unclone(frame, GFP_ATOMIC))) {
+	if (unlikely(skb_unclone(frame, GFP_ATOMIC) ||
+		     skb_orphan_frags_rx(frame, GFP_ATOMIC))) {
 		tc->dropped++;
 		kfree_skb(frame);
 		return;
@@ -129,11 +134,12 @@ static void osim_xmit_gso(struct osim_priv *priv, struct net_device *peer,
 netdev_tx_t osim_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct osim_priv *priv = netdev_priv(dev);
-	struct osim_sq *sq = &priv->sq[skb_get_queue_mapping(skb)];
 	struct osim_tx_counts tc = {};
 	struct net_device *peer;
 	unsigned int wire_mtu;
+	struct osim_sq *sq;
 
+	sq = &priv->sq[skb_get_queue_mapping(skb)];
 	skb_tx_timestamp(skb);
 	/* The frame is on the wire: this is its TX completion. */
 	skb_orphan(skb);

@@ -18,8 +18,8 @@
 /* Return the first offset where @a and @b differ, or -1 if they do not. */
 static int osim_verify_cmp(const struct sk_buff *a, const struct sk_buff *b)
 {
-	u8 abuf[64], bbuf[64];
 	unsigned int off, n, i;
+	u8 abuf[64], bbuf[64];
 
 	for (off = 0; off < min(a->len, b->len); off += n) {
 		const u8 *pa, *pb;
@@ -62,7 +62,7 @@ void osim_verify_segments(struct sk_buff *skb, struct sk_buff_head *frames,
 		/* Software GSO refuses what the engine accepted (e.g. a
 		 * payload no longer than gso_size): nothing to compare.
 		 */
-		kfree_skb(copy);
+		consume_skb(copy);
 		return;
 	}
 
@@ -78,7 +78,7 @@ void osim_verify_segments(struct sk_buff *skb, struct sk_buff_head *frames,
 				i++;
 			}
 		}
-		kfree_skb(seg);
+		consume_skb(seg);
 	}
 	if (where < 0 && frame)
 		where = 0;
@@ -86,9 +86,10 @@ void osim_verify_segments(struct sk_buff *skb, struct sk_buff_head *frames,
 	tc->verify_checked++;
 	if (where >= 0) {
 		tc->verify_mismatch++;
-		net_info_ratelimited("%s: verify: frame %u differs from software GSO at byte %d (gso_size %u, len %u)\n",
-				     skb->dev->name, i, where,
-				     skb_shinfo(skb)->gso_size, skb->len);
+		if (net_ratelimit())
+			netdev_info(skb->dev, "verify: frame %u differs from software GSO at byte %d (gso_size %u, len %u)\n",
+				    i, where, skb_shinfo(skb)->gso_size,
+				    skb->len);
 	}
 	consume_skb(copy);
 }

@@ -339,6 +339,39 @@ static void osim_tso_fixedid(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&t->frames));
 }
 
+/* A GSO skb the stack vouches for, CHECKSUM_UNNECESSARY (an LRO aggregate
+ * leaving through the device), is cut like any other: the engine builds
+ * each checksum, whatever the field and csum_start held. So is an IPv6 one
+ * that kept SKB_GSO_TCP_FIXEDID, which means nothing to IPv6.
+ */
+static void osim_tso_unnecessary(struct kunit *test)
+{
+	struct osim_tso_kt *t = test->priv;
+	struct osim_kt_pkt p = osim_tso_tcp4;
+	struct sk_buff *skb;
+	unsigned int i;
+	u8 *check;
+
+	p.len = 3000;
+	for (i = 0; i < 3; i++) {
+		p.ipv6 = i == 1;
+		p.proto = i == 2 ? IPPROTO_UDP : IPPROTO_TCP;
+		skb = osim_tso_gso(test, &p, 1000);
+		check = skb_transport_header(skb) + skb->csum_offset;
+		memset(check, 0x5a, 2);
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+		skb->csum = 0;
+		osim_tso_run(test, skb, &p, 0, 1000);
+		__skb_queue_purge(&t->frames);
+	}
+
+	p.ipv6 = true;
+	p.proto = IPPROTO_TCP;
+	skb = osim_tso_gso(test, &p, 1000);
+	skb_shinfo(skb)->gso_type |= SKB_GSO_TCP_FIXEDID;
+	osim_tso_run(test, skb, &p, 0, 1000);
+}
+
 /* A VLAN tag, IPv4 options and TCP timestamps are copied to every frame. */
 static void osim_tso_options_vlan(struct kunit *test)
 {
@@ -426,6 +459,7 @@ static struct kunit_case osim_tso_cases[] = {
 	KUNIT_CASE(osim_tso_gso_size_edges),
 	KUNIT_CASE(osim_tso_wrap),
 	KUNIT_CASE(osim_tso_fixedid),
+	KUNIT_CASE(osim_tso_unnecessary),
 	KUNIT_CASE(osim_tso_options_vlan),
 	KUNIT_CASE(osim_tso_lso_mtu),
 	KUNIT_CASE(osim_tso_malformed),
