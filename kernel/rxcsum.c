@@ -10,7 +10,8 @@
  *   bad         -> CHECKSUM_NONE, the stack     (csum_bad)
  *                  verifies again and drops it
  *   not TCP/UDP, an IPv4 fragment, UDP without  (csum_none)
- *   a checksum, rx-checksumming off
+ *   a checksum or with a length longer than
+ *   the IP payload, rx-checksumming off
  *               -> CHECKSUM_NONE
  *
  * A frame the sending offloadsim segmentation engine cut (TSO/USO) is the
@@ -41,7 +42,10 @@ enum osim_csum_result {
 	OSIM_CSUM_NONE = OSIM_RX_CSUM_NONE,
 };
 
-/* Verify the TCP or UDP checksum of the L4 segment at @off, @len long. */
+/* Verify the TCP or UDP checksum of the L4 segment at @off, @len long (a
+ * UDP datagram: its own length, at most @len, over which the stack checks
+ * it after trimming the rest; one that claims more is left to the stack).
+ */
 static enum osim_csum_result osim_l4_check(struct sk_buff *skb,
 					   unsigned int off, unsigned int len,
 					   u8 proto, const void *ip, bool ipv6)
@@ -58,8 +62,10 @@ static enum osim_csum_result osim_l4_check(struct sk_buff *skb,
 		if (len < sizeof(*uh))
 			return OSIM_CSUM_NONE;
 		uh = skb_header_pointer(skb, off, sizeof(_uh), &_uh);
-		if (!uh || (!ipv6 && !uh->check))
+		if (!uh || (!ipv6 && !uh->check) ||
+		    ntohs(uh->len) < sizeof(*uh) || ntohs(uh->len) > len)
 			return OSIM_CSUM_NONE;
+		len = ntohs(uh->len);
 	} else {
 		return OSIM_CSUM_NONE;
 	}

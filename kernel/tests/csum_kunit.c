@@ -450,6 +450,54 @@ static void osim_rxc_udp_zero(struct kunit *test)
 	}
 }
 
+/* A UDP datagram is checked over its own length, as the stack checks it
+ * after trimming the IP payload to that length; one that claims more than
+ * the IP payload, or less than its header, is left to the stack.
+ */
+static void osim_rxc_udp_len(struct kunit *test)
+{
+	struct osim_kt_pkt p = osim_csum_tcp4;
+	struct sk_buff *skb;
+	struct udphdr *uh;
+	unsigned int v;
+
+	p.proto = IPPROTO_UDP;
+	p.len = 90;
+	for (v = 0; v < 2; v++) {
+		p.ipv6 = v;
+
+		/* 10 bytes of padding after the datagram, inside the IP
+		 * payload: not the datagram's, not summed.
+		 */
+		skb = osim_rxc_build(test, &p);
+		KUNIT_ASSERT_GE(test, skb_tailroom(skb), 10);
+		memset(skb_put(skb, 10), 0xa5, 10);
+		if (p.ipv6) {
+			ipv6_hdr(skb)->payload_len =
+				htons(ntohs(ipv6_hdr(skb)->payload_len) + 10);
+		} else {
+			struct iphdr *iph = ip_hdr(skb);
+
+			iph->tot_len = htons(ntohs(iph->tot_len) + 10);
+			ip_send_check(iph);
+		}
+		osim_rxc_expect(test, skb, NETIF_F_RXCSUM, false,
+				CHECKSUM_UNNECESSARY, OSIM_RX_CSUM_GOOD,
+				"UDP shorter than the IP payload");
+
+		skb = osim_rxc_build(test, &p);
+		uh = udp_hdr(skb);
+		uh->len = htons(ntohs(uh->len) + 1);
+		osim_rxc_expect(test, skb, NETIF_F_RXCSUM, false, CHECKSUM_NONE,
+				OSIM_RX_CSUM_NONE, "UDP longer than the IP payload");
+
+		skb = osim_rxc_build(test, &p);
+		udp_hdr(skb)->len = htons(sizeof(*uh) - 1);
+		osim_rxc_expect(test, skb, NETIF_F_RXCSUM, false, CHECKSUM_NONE,
+				OSIM_RX_CSUM_NONE, "UDP shorter than its header");
+	}
+}
+
 /* Frames the engine does not verify: not TCP/UDP, IPv4 fragments,
  * lengths that do not add up, rx-checksumming off.
  */
@@ -532,6 +580,7 @@ static struct kunit_case osim_rxc_cases[] = {
 	KUNIT_CASE(osim_rxc_good),
 	KUNIT_CASE(osim_rxc_bad),
 	KUNIT_CASE(osim_rxc_udp_zero),
+	KUNIT_CASE(osim_rxc_udp_len),
 	KUNIT_CASE(osim_rxc_none),
 	KUNIT_CASE(osim_rxc_trusted),
 	{}
