@@ -8,17 +8,13 @@
  * full is dropped and counted as missed, which is what a NIC reports when
  * the host does not replenish its ring fast enough.
  */
+#include <linux/error-injection.h>
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 
 #include "offloadsim.h"
-
-static void osim_rx_free_skb(void *ptr)
-{
-	kfree_skb(ptr);
-}
 
 /* Hand the skbs on @list (data at the network header) to the stack, in
  * order: through software GRO when @gro (generic-receive-offload in the
@@ -201,9 +197,9 @@ bool osim_rx_enqueue(struct net_device *dev, struct sk_buff *skb)
 		return false;
 	}
 
-	/* Copies user zerocopy frags, scrubs cross-netns state and runs
-	 * eth_type_trans(). A frame it refuses is freed and counted in
-	 * rx_dropped by the core.
+	/* Scrubs cross-netns state and runs eth_type_trans() (user
+	 * zerocopy pages were copied by the sender, osim_wire_send()). A
+	 * frame it refuses is freed and counted in rx_dropped by the core.
 	 */
 	if (__dev_forward_skb(dev, skb))
 		return false;
@@ -231,15 +227,38 @@ bool osim_rx_enqueue(struct net_device *dev, struct sk_buff *skb)
 	return true;
 }
 
+/* Delete the NAPI contexts and free the rings of the first @n queues.
+ * Frames still on a ring are dropped, as a NIC drops its RX ring on ifdown
+ * or reset, and counted in rx_dropped.
+ */
 static void osim_rx_free_queues(struct osim_priv *priv, unsigned int n)
 {
+	struct sk_buff *skb;
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		netif_napi_del(&priv->rq[i].napi);
-		ptr_ring_cleanup(&priv->rq[i].ring, osim_rx_free_skb);
+		struct osim_rq *rq = &priv->rq[i];
+
+		netif_napi_del(&rq->napi);
+		while ((skb = __ptr_ring_consume(&rq->ring))) {
+			dev_core_stats_rx_dropped_inc(priv->dev);
+			kfree_skb(skb);
+		}
+		ptr_ring_cleanup(&rq->ring, NULL);
 	}
 }
+
+/*
+ * The one allocation of the receive path. Not inlined, so that a kernel
+ * with CONFIG_FAIL_FUNCTION can make it fail (/sys/kernel/debug/
+ * fail_function): selftests/rx_reset_fail.sh drives the error paths of
+ * ifup and of a ring or channel change through it.
+ */
+static noinline int osim_rx_ring_init(struct osim_rq *rq, unsigned int size)
+{
+	return ptr_ring_init(&rq->ring, size, GFP_KERNEL);
+}
+ALLOW_ERROR_INJECTION(osim_rx_ring_init, ERRNO);
 
 /**
  * osim_rx_open - allocate the rings and start NAPI on every real RX queue
@@ -256,7 +275,7 @@ int osim_rx_open(struct osim_priv *priv)
 	for (i = 0; i < dev->real_num_rx_queues; i++) {
 		struct osim_rq *rq = &priv->rq[i];
 
-		err = ptr_ring_init(&rq->ring, priv->rx_ring_size, GFP_KERNEL);
+		err = osim_rx_ring_init(rq, priv->rx_ring_size);
 		if (err)
 			goto err_free_queues;
 		netif_napi_add(dev, &rq->napi, osim_poll);
@@ -282,13 +301,17 @@ err_free_queues:
  * osim_rx_close - stop NAPI and free the rings of every real RX queue
  * @priv: the device
  *
- * Frames still on the rings are dropped, as a NIC drops its RX ring on
- * ifdown.
+ * Frames still on the rings are dropped and counted in rx_dropped, as a
+ * NIC drops its RX ring on ifdown. A running device whose reset failed (osim_rx_reconfigure()) has
+ * no rings and no NAPI left: nothing to stop.
  */
 void osim_rx_close(struct osim_priv *priv)
 {
 	struct net_device *dev = priv->dev;
 	unsigned int i;
+
+	if (!priv->rx_up)
+		return;
 
 	WRITE_ONCE(priv->rx_up, false);
 	/* No producer may still be inside osim_rx_enqueue() after this, so
@@ -313,7 +336,10 @@ void osim_rx_close(struct osim_priv *priv)
  * dropped, and it starts again with the new layout. An indirection table
  * the user never set follows the new queue count. Called under RTNL.
  *
- * Return: 0 or a negative errno; on error the old layout is kept.
+ * Return: 0 or a negative errno; on error the old layout is kept. When even
+ * the old layout cannot be started again, the device stays up without
+ * rings and drops what it receives (rx_dropped) until the next reset: a
+ * down and up, or another ring or channel change.
  */
 int osim_rx_reconfigure(struct osim_priv *priv, unsigned int queues,
 			unsigned int ring_size)
@@ -353,6 +379,6 @@ err_restore_tx:
 	netif_set_real_num_tx_queues(dev, old_queues);
 err_reopen:
 	if (running && osim_rx_open(priv))
-		netdev_err(dev, "cannot restart the receive rings\n");
+		netdev_err(dev, "cannot restart the receive rings: receiving nothing until the next reset\n");
 	return err;
 }
