@@ -19,12 +19,21 @@
  * payload. Software GRO cannot tell it from its own work.
  *
  * large-receive-offload ("loose") is classic NIC LRO: ACK number and window
- * may advance (the aggregate carries the last ones), IP IDs and segment
- * sizes are not checked, and up to OSIM_LRO_MAX_SEGS segments merge. The
- * aggregate goes up CHECKSUM_UNNECESSARY. Its headers describe no packet
- * that was ever on the wire, which is why the kernel turns LRO off on a
- * device that forwards (dev_disable_lro()).
+ * may advance (the aggregate carries the last ones), IP IDs are not
+ * checked, and up to OSIM_LRO_MAX_SEGS segments merge. The aggregate goes
+ * up CHECKSUM_UNNECESSARY. Its headers describe no packet that was ever on
+ * the wire, which is why the kernel turns LRO off on a device that
+ * forwards (dev_disable_lro()). Segment sizes are not checked either, but
+ * the aggregate must stay one that skb_segment() can cut at gso_size when
+ * it leaves through another device after all (tc mirred does not turn LRO
+ * off), or skb_segment() hits a BUG_ON(): a segment with linear payload is
+ * chained on the frag_list only where it starts at a multiple of gso_size
+ * and is no longer. Elsewhere its payload is copied into a page frag, as a
+ * NIC writes payload into its own buffers (osim_agg_merge()).
+ *
+ * Both match flows as dev_gro_receive() does, Ethernet header included.
  */
+#include <linux/etherdevice.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netdevice.h>
@@ -51,8 +60,10 @@
  * @len: payload length
  * @ipv6: TCP over IPv6
  * @ip_opts: IPv4 with options: never merged
+ * @skb: the frame
  */
 struct osim_seg {
+	const struct sk_buff *skb;
 	void		*nh;
 	struct tcphdr	*th;
 	unsigned int	nhlen;
@@ -106,6 +117,7 @@ static bool osim_seg_parse(struct sk_buff *skb, struct osim_seg *s)
 		return false;
 
 	/* pskb_may_pull() may have moved the head. */
+	s->skb = skb;
 	s->nh = skb->data;
 	s->th = (struct tcphdr *)(skb->data + s->nhlen);
 	s->hlen = s->nhlen + thlen;
@@ -118,7 +130,9 @@ static struct tcphdr *osim_agg_th(const struct osim_agg_flow *f)
 	return (struct tcphdr *)(f->skb->data + f->hlen - f->thlen);
 }
 
-/* Same 4-tuple (and IPv6 flow label, as GRO's flow match). */
+/* Same Ethernet header and VLAN tag, same 4-tuple (and IPv6 flow label):
+ * GRO's flow match.
+ */
 static bool osim_agg_same_flow(const struct osim_agg_flow *f,
 			       const struct osim_seg *s)
 {
@@ -127,6 +141,11 @@ static bool osim_agg_same_flow(const struct osim_agg_flow *f,
 
 	if (f->ipv6 != s->ipv6 || th2->source != s->th->source ||
 	    th2->dest != s->th->dest)
+		return false;
+	if (f->skb->vlan_proto != s->skb->vlan_proto ||
+	    f->skb->vlan_tci != s->skb->vlan_tci ||
+	    compare_ether_header(skb_mac_header(f->skb),
+				 skb_mac_header(s->skb)))
 		return false;
 
 	if (s->ipv6) {
@@ -169,6 +188,40 @@ static bool osim_agg_ip_differs(struct osim_agg_flow *f,
 	}
 }
 
+/* How osim_agg_merge() takes a segment in. */
+enum osim_agg_way {
+	OSIM_AGG_FRAGS,		/* its page frags move to the aggregate */
+	OSIM_AGG_CHAIN,		/* it is chained on the frag_list */
+	OSIM_AGG_COPY,		/* its payload is copied into a page frag */
+	OSIM_AGG_NONE,		/* none of these: not merged */
+};
+
+/*
+ * Payload all in page frags that fit the frag table of @f's last skb:
+ * they move there, as skb_gro_receive() moves them. Otherwise the segment
+ * is chained on the frag_list, as GRO chains it. skb_segment() cuts a
+ * chained skb with linear payload only when it starts at a multiple of
+ * gso_size and is no longer (its BUG_ON()s): always so with rx-gro-hw,
+ * whose rules are GRO's; LRO copies a segment that would break that into
+ * a page frag of the last skb.
+ */
+static enum osim_agg_way osim_agg_way(const struct osim_agg_flow *f,
+				      const struct osim_seg *s)
+{
+	const struct sk_buff *skb = s->skb, *lp = f->last;
+	bool linear = skb_headlen(skb) > s->hlen;
+
+	if (!linear && skb_shinfo(lp)->nr_frags + skb_shinfo(skb)->nr_frags <=
+	    MAX_SKB_FRAGS && lp->pp_recycle == skb->pp_recycle)
+		return OSIM_AGG_FRAGS;
+	if (!linear || f->strict ||
+	    (s->len <= f->mss && !((f->skb->len - f->hlen) % f->mss)))
+		return OSIM_AGG_CHAIN;
+	if (skb_shinfo(lp)->nr_frags < MAX_SKB_FRAGS && s->len <= PAGE_SIZE)
+		return OSIM_AGG_COPY;
+	return OSIM_AGG_NONE;
+}
+
 /* Can @s be merged into @f? If not, why @f must be flushed. */
 static enum osim_flush osim_agg_check(struct osim_agg_flow *f,
 				      const struct osim_seg *s)
@@ -201,24 +254,44 @@ static enum osim_flush osim_agg_check(struct osim_agg_flow *f,
 		return OSIM_FLUSH_IP;
 	if (f->strict && s->len > f->mss)
 		return OSIM_FLUSH_MSS;
+	if (osim_agg_way(f, s) == OSIM_AGG_NONE)
+		return OSIM_FLUSH_MSS;
 	if (f->skb->len + s->len >= GSO_LEGACY_MAX_SIZE ||
 	    (!f->strict && f->count >= OSIM_LRO_MAX_SEGS))
 		return OSIM_FLUSH_SIZE;
 	return OSIM_FLUSH_NONE;
 }
 
-/* Move @skb's payload into the aggregate, as skb_gro_receive() does. */
-static void osim_agg_merge(struct osim_agg_flow *f, struct sk_buff *skb,
+/* Move @skb's payload into the aggregate, as skb_gro_receive() does, and
+ * consume @skb. Return: false, @skb untouched, if there was no memory for
+ * a copy.
+ */
+static bool osim_agg_merge(struct osim_agg_flow *f, struct sk_buff *skb,
 			   const struct osim_seg *s)
 {
 	struct skb_shared_info *pinfo, *sinfo = skb_shinfo(skb);
 	struct sk_buff *p = f->skb, *lp = f->last;
+	enum osim_agg_way way = osim_agg_way(f, s);
 	unsigned int delta_truesize;
 
 	pinfo = skb_shinfo(lp);
-	if (skb_headlen(skb) <= s->hlen && !skb_has_frag_list(skb) &&
-	    pinfo->nr_frags + sinfo->nr_frags <= MAX_SKB_FRAGS &&
-	    lp->pp_recycle == skb->pp_recycle) {
+	if (way == OSIM_AGG_COPY) {
+		struct page *page;
+		void *buf;
+
+		buf = netdev_alloc_frag(s->len);
+		if (!buf)
+			return false;
+		if (skb_copy_bits(skb, s->hlen, buf, s->len)) {
+			skb_free_frag(buf);
+			return false;
+		}
+		page = virt_to_head_page(buf);
+		skb_fill_page_desc(lp, pinfo->nr_frags, page,
+				   buf - page_address(page), s->len);
+		delta_truesize = SKB_DATA_ALIGN(s->len);
+		consume_skb(skb);
+	} else if (way == OSIM_AGG_FRAGS) {
 		/* The payload is all in page frags: take them over. */
 		memcpy(pinfo->frags + pinfo->nr_frags, sinfo->frags,
 		       sinfo->nr_frags * sizeof(skb_frag_t));
@@ -254,6 +327,7 @@ static void osim_agg_merge(struct osim_agg_flow *f, struct sk_buff *skb,
 		lp->truesize += delta_truesize;
 		lp->len += s->len;
 	}
+	return true;
 }
 
 /* Turn a multi-segment aggregate into what the stack expects. */
@@ -425,15 +499,20 @@ bool osim_agg_receive(struct osim_agg *agg, struct sk_buff *skb, bool strict,
 		why = s.len ? osim_agg_check(f, &s) : OSIM_FLUSH_MSS;
 		if (why == OSIM_FLUSH_NONE) {
 			struct tcphdr *th2 = osim_agg_th(f);
-
-			/* Before the merge, which may free @skb's head and
-			 * with it s.th.
+			/* Read before the merge, which may free @skb's head
+			 * and with it s.th.
 			 */
-			if (!f->strict) {
-				th2->ack_seq = s.th->ack_seq;
-				th2->window = s.th->window;
+			__be32 ack = s.th->ack_seq;
+			__be16 window = s.th->window;
+
+			if (!osim_agg_merge(f, skb, &s)) {
+				why = OSIM_FLUSH_MSS;
+				goto flush;
 			}
-			osim_agg_merge(f, skb, &s);
+			if (!f->strict) {
+				th2->ack_seq = ack;
+				th2->window = window;
+			}
 			f->count++;
 			f->next_seq += s.len;
 			tcp_flag_word(th2) |= flags & (TCP_FLAG_FIN | TCP_FLAG_PSH);
@@ -444,6 +523,7 @@ bool osim_agg_receive(struct osim_agg *agg, struct sk_buff *skb, bool strict,
 				osim_agg_flush(agg, f, OSIM_FLUSH_MSS, done, rc);
 			return true;
 		}
+flush:
 		osim_agg_flush(agg, f, why, done, rc);
 	}
 

@@ -116,7 +116,9 @@ enum osim_rx_stat {
  * @OSIM_FLUSH_ORDER: the segment is not the next in sequence
  * @OSIM_FLUSH_ACK: ACK number or window differ (rx-gro-hw only)
  * @OSIM_FLUSH_MSS: a segment without payload; with rx-gro-hw also one
- *	longer than the first (not merged) or shorter (merged, then flushed)
+ *	longer than the first (not merged) or shorter (merged, then flushed);
+ *	with LRO one whose linear payload can be neither chained where
+ *	skb_segment() can cut it nor copied into a page frag (not merged)
  * @OSIM_FLUSH_SIZE: 64 KB, or OSIM_LRO_MAX_SEGS segments for LRO
  * @OSIM_FLUSH_POLL: end of a NAPI poll
  * @OSIM_FLUSH_EVICT: every flow slot of the queue was busy

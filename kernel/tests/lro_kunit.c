@@ -165,6 +165,47 @@ static unsigned int osim_lro_hlen(const struct osim_kt_pkt *p)
  * segment's payload; rx-gro-hw leaves it CHECKSUM_PARTIAL with the
  * pseudo-header sum, as tcp_gro_complete() does, LRO vouches for it.
  */
+/*
+ * An aggregate can leave through another device after all (tc mirred),
+ * where software GSO cuts it: skb_segment() must cut it into payload /
+ * gso_size segments of gso_size, the last shorter, rather than hit one of
+ * its BUG_ON()s. @skb: data at the network header, @hlen bytes of headers.
+ */
+static void osim_lro_expect_cut(struct kunit *test, struct sk_buff *skb,
+				unsigned int hlen)
+{
+	unsigned int mss = skb_shinfo(skb)->gso_size, paylen = skb->len - hlen;
+	unsigned int l2 = skb_network_header(skb) - skb_mac_header(skb);
+	struct sk_buff *segs, *seg, *next;
+	unsigned int n = 0, got = 0;
+	int off;
+
+	/* skb_segment() wants the data at the payload and leaves it at the
+	 * MAC header; the checks after this one want the network header.
+	 */
+	__skb_pull(skb, hlen);
+	segs = skb_segment(skb, NETIF_F_SG | NETIF_F_HW_CSUM);
+	off = skb_network_offset(skb);
+	if (off > 0)
+		__skb_pull(skb, off);
+	else
+		__skb_push(skb, -off);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_OR_NULL(segs), "%s: skb_segment()",
+			       osim_lro_mode(test));
+
+	skb_list_walk_safe(segs, seg, next) {
+		unsigned int len = seg->len - l2 - hlen;
+
+		KUNIT_EXPECT_EQ_MSG(test, len, min(mss, paylen - got),
+				    "%s: segment %u", osim_lro_mode(test), n);
+		got += len;
+		n++;
+		kfree_skb(seg);
+	}
+	KUNIT_EXPECT_EQ(test, got, paylen);
+	KUNIT_EXPECT_EQ(test, n, DIV_ROUND_UP(paylen, mss));
+}
+
 static void osim_lro_expect_agg(struct kunit *test, struct sk_buff *skb,
 				const struct osim_kt_pkt *p, unsigned int first,
 				unsigned int count)
@@ -191,6 +232,7 @@ static void osim_lro_expect_agg(struct kunit *test, struct sk_buff *skb,
 
 	KUNIT_EXPECT_EQ_MSG(test, skb_shinfo(skb)->gso_size, p->len, "%s", mode);
 	KUNIT_EXPECT_EQ_MSG(test, skb_shinfo(skb)->gso_segs, count, "%s", mode);
+	osim_lro_expect_cut(test, skb, hlen);
 	if (p->ipv6) {
 		KUNIT_EXPECT_EQ(test, ntohs(ipv6_hdr(skb)->payload_len),
 				skb->len - sizeof(struct ipv6hdr));
@@ -293,8 +335,8 @@ static void osim_lro_order(struct kunit *test)
 	}
 }
 
-/* Interleaved flows (another port, address or IPv6 flow label) are held
- * side by side.
+/* Interleaved flows (another port, address, IPv6 flow label or
+ * destination MAC) are held side by side.
  */
 static void osim_lro_flows(struct kunit *test)
 {
@@ -302,7 +344,7 @@ static void osim_lro_flows(struct kunit *test)
 	struct osim_kt_pkt a = osim_lro_tcp4, b;
 	unsigned int v, k;
 
-	for (v = 0; v < 6; v++) {
+	for (v = 0; v < 8; v++) {
 		osim_lro_reset(test, v & 1);
 		a.ipv6 = v >= 4;
 		b = a;
@@ -316,6 +358,9 @@ static void osim_lro_flows(struct kunit *test)
 			break;
 		case 2:
 			b.flowlabel = 1;
+			break;
+		case 3:
+			b.dmac = 0x03;
 			break;
 		}
 		for (k = 0; k < 3; k++) {
@@ -609,7 +654,7 @@ static void osim_lro_mss(struct kunit *test)
 {
 	struct osim_lro_kt *t = test->priv;
 	struct osim_kt_pkt p = osim_lro_tcp4, s;
-	unsigned int strict;
+	unsigned int strict, frags;
 	struct sk_buff *skb;
 
 	for (strict = 0; strict < 2; strict++) {
@@ -626,21 +671,62 @@ static void osim_lro_mss(struct kunit *test)
 		osim_lro_expect_flushes(test, OSIM_FLUSH_MSS, 1);
 		KUNIT_EXPECT_EQ(test, t->agg.held, 0);
 
-		/* longer */
-		osim_lro_reset(test, strict);
-		osim_lro_feed(test, &p, 0, 2);
-		s = osim_lro_seg(&p, 2);
-		s.len = p.len + 1;
-		KUNIT_EXPECT_TRUE(test, osim_lro_offer(test, &s));
-		osim_lro_expect_flushes(test, OSIM_FLUSH_MSS, strict);
-		osim_lro_poll(test);
-		skb = osim_lro_next(test);
-		KUNIT_EXPECT_EQ(test, skb->len,
-				osim_lro_hlen(&p) + (strict ? 2 : 3) * p.len +
-				(strict ? 0 : 1));
-		if (strict)
-			KUNIT_EXPECT_EQ(test, osim_lro_next(test)->len,
-					osim_lro_hlen(&p) + p.len + 1);
+		/* longer, its payload linear (LRO copies it into a page frag
+		 * rather than chain it where skb_segment() could not cut),
+		 * then in a page frag
+		 */
+		for (frags = 0; frags < 2; frags++) {
+			osim_lro_reset(test, strict);
+			osim_lro_feed(test, &p, 0, 2);
+			s = osim_lro_seg(&p, 2);
+			s.len = p.len + 1;
+			s.nfrags = frags;
+			KUNIT_EXPECT_TRUE(test, osim_lro_offer(test, &s));
+			osim_lro_expect_flushes(test, OSIM_FLUSH_MSS, strict);
+			osim_lro_poll(test);
+			skb = osim_lro_next(test);
+			KUNIT_EXPECT_EQ(test, skb->len,
+					osim_lro_hlen(&p) + (strict ? 2 : 3) *
+					p.len + !strict);
+			KUNIT_EXPECT_TRUE(test, osim_kt_payload_ok(skb,
+								   osim_lro_hlen(&p),
+								   p.pay_off,
+								   skb->len - osim_lro_hlen(&p)));
+			osim_lro_expect_cut(test, skb, osim_lro_hlen(&p));
+			if (strict)
+				KUNIT_EXPECT_EQ(test, osim_lro_next(test)->len,
+						osim_lro_hlen(&p) + p.len + 1);
+		}
+
+		/* LRO: a full segment after a shorter one does not start at a
+		 * multiple of gso_size: copied, not chained
+		 */
+		if (!strict) {
+			osim_lro_reset(test, strict);
+			osim_lro_feed(test, &p, 0, 2);
+			s = osim_lro_seg(&p, 2);
+			s.len = p.len - 1;
+			KUNIT_EXPECT_TRUE(test, osim_lro_offer(test, &s));
+			s = osim_lro_seg(&p, 3);
+			s.seq--;
+			s.pay_off--;
+			KUNIT_EXPECT_TRUE(test, osim_lro_offer(test, &s));
+			s = osim_lro_seg(&p, 4);
+			s.seq--;
+			s.pay_off--;
+			KUNIT_EXPECT_TRUE(test, osim_lro_offer(test, &s));
+			osim_lro_expect_flushes(test, OSIM_FLUSH_MSS, 0);
+			osim_lro_poll(test);
+			skb = osim_lro_next(test);
+			KUNIT_EXPECT_EQ(test, skb->len,
+					osim_lro_hlen(&p) + 5 * p.len - 1);
+			KUNIT_EXPECT_EQ(test, skb_shinfo(skb)->gso_size, p.len);
+			KUNIT_EXPECT_TRUE(test, osim_kt_payload_ok(skb,
+								   osim_lro_hlen(&p),
+								   p.pay_off,
+								   5 * p.len - 1));
+			osim_lro_expect_cut(test, skb, osim_lro_hlen(&p));
+		}
 
 		/* shorter */
 		osim_lro_reset(test, strict);

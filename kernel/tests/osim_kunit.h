@@ -50,6 +50,7 @@ enum osim_kt_csum {
  * @pay_off: payload byte i is osim_kt_byte(@pay_off + i)
  * @nfrags: payload in this many page frags; 0: in the linear area
  * @csum: what the L4 checksum field holds
+ * @dmac: last byte of the destination MAC address (0: 0x02)
  */
 struct osim_kt_pkt {
 	bool		ipv6;
@@ -77,6 +78,7 @@ struct osim_kt_pkt {
 	u32		pay_off;
 	u8		nfrags;
 	enum osim_kt_csum csum;
+	u8		dmac;
 };
 
 /* test->priv of every suite starts with this: skbs freed after the case,

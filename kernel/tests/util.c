@@ -198,7 +198,7 @@ struct sk_buff *osim_kt_build(struct kunit *test, const struct osim_kt_pkt *p)
 	eth_zero_addr(eth->h_dest);
 	eth_zero_addr(eth->h_source);
 	eth->h_dest[0] = 0x02;
-	eth->h_dest[5] = 0x02;
+	eth->h_dest[5] = p->dmac ?: 0x02;
 	eth->h_source[0] = 0x02;
 	eth->h_source[5] = 0x01;
 	eth->h_proto = proto;

@@ -12,7 +12,8 @@
  *
  * Usage: osim_inject --dev IFNAME [--count N] [--seed S] [--interval USEC]
  *                    [--proto tcp4|tcp6|udp4|udp6] [--payload BYTES]
- *                    [--vnet] [--mss N] [--ecn]
+ *                    [--first-payload BYTES] [--vnet] [--linear]
+ *                    [--mss N] [--ecn]
  *                    [--src IP] [--dst IP] [--sport N] [--dport N]
  *                    [--src-mac MAC] [--dst-mac MAC] [--vlan ID]
  *                    [--seq N] [--ip-id N] [--tos N] [--tcp-flags FLAGS]
@@ -26,7 +27,9 @@
  * (csum_start/csum_offset on the L4 checksum, pseudo-header sum in the
  * checksum field, as the stack does for CHECKSUM_PARTIAL); adding --mss
  * makes it a GSO frame (gso_type TCPV4, TCPV6 or UDP_L4, gso_size MSS,
- * hdr_len = all headers).  The --vnet-flags ... --csum-offset options
+ * hdr_len = all headers).  --linear sets hdr_len to the whole frame, so
+ * that the kernel puts all of it in the skb's linear area rather than the
+ * payload in page frags.  The --vnet-flags ... --csum-offset options
  * override single virtio_net_hdr fields afterwards.
  *
  * Content: IPv4 frames carry DF; frame k's IP id is --ip-id plus the
@@ -207,7 +210,8 @@ static struct {
 	unsigned int interval;
 	int ipv6, tcp;
 	long payload;		/* -1: default */
-	int vnet;
+	long first_payload;	/* -1: --payload */
+	int vnet, linear;
 	unsigned int mss;
 	int ecn;
 	const char *src, *dst;
@@ -229,6 +233,7 @@ static struct {
 	.seed = 1,
 	.tcp = 1,
 	.payload = -1,
+	.first_payload = -1,
 	.sport = 4000,
 	.dport = 5000,
 	.dmac = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 },
@@ -251,7 +256,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: osim_inject --dev IFNAME [--count N] [--seed S] [--interval USEC]\n"
 		"                   [--proto tcp4|tcp6|udp4|udp6] [--payload BYTES]\n"
-		"                   [--vnet] [--mss N] [--ecn]\n"
+		"                   [--first-payload BYTES] [--vnet] [--linear]\n"
+		"                   [--mss N] [--ecn]\n"
 		"                   [--src IP] [--dst IP] [--sport N] [--dport N]\n"
 		"                   [--src-mac MAC] [--dst-mac MAC] [--vlan ID]\n"
 		"                   [--seq N] [--ip-id N] [--tos N] [--tcp-flags FLAGS]\n"
@@ -263,7 +269,9 @@ static void usage(FILE *f)
 		"  --proto       default tcp4; addresses default to 192.0.2.1 -> 192.0.2.2\n"
 		"                or 2001:db8::1 -> 2001:db8::2, ports 4000 -> 5000\n"
 		"  --payload     L4 payload bytes per frame (default 4*MSS with --mss, else 100)\n"
+		"  --first-payload  L4 payload bytes of the first frame (default --payload)\n"
 		"  --vnet        PACKET_VNET_HDR, NEEDS_CSUM (CHECKSUM_PARTIAL)\n"
+		"  --linear      the whole frame in the skb's linear area (hdr_len = frame; --vnet)\n"
 		"  --mss N       GSO frame with gso_size N (needs --vnet)\n"
 		"  --ecn         set VIRTIO_NET_HDR_GSO_ECN (GSO frames)\n"
 		"  --src-mac     default: the device's address; --dst-mac default 02:00:00:00:00:02\n"
@@ -419,7 +427,8 @@ static void build_frame(struct frame *f, unsigned int idx, uint32_t seq,
 
 	memset(&f->vh, 0, sizeof(f->vh));
 	f->note[0] = '\0';
-	f->paylen = cfg.payload;
+	f->paylen = idx == 0 && cfg.first_payload >= 0 ? cfg.first_payload :
+							  cfg.payload;
 
 	memcpy(p, cfg.dmac, 6);
 	memcpy(p + 6, cfg.smac, 6);
@@ -510,7 +519,7 @@ static void build_frame(struct frame *f, unsigned int idx, uint32_t seq,
 		f->vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
 		f->vh.csum_start = f->l4off;
 		f->vh.csum_offset = cfg.tcp ? TCP_CSUM_OFF : UDP_CSUM_OFF;
-		f->vh.hdr_len = f->l4off + f->l4len;
+		f->vh.hdr_len = cfg.linear ? f->len : f->l4off + f->l4len;
 		if (frame_is_gso()) {
 			if (!cfg.tcp)
 				f->vh.gso_type = VIRTIO_NET_HDR_GSO_UDP_L4;
@@ -838,6 +847,8 @@ static void setup(void)
 	}
 	if (cfg.mss && !cfg.vnet)
 		usage_error("%s needs --vnet", "--mss");
+	if (cfg.linear && !cfg.vnet)
+		usage_error("%s needs --vnet", "--linear");
 	if (cfg.ecn && !cfg.mss)
 		usage_error("%s needs --vnet and --mss", "--ecn");
 	if (cfg.payload < 0)
@@ -845,6 +856,11 @@ static void setup(void)
 	if ((size_t)cfg.payload + hdrs - (cfg.ipv6 ? IP6_HDR_LEN : 0) >
 	    IP_LEN_MAX)
 		usage_error("%s too large for the IP length field", "--payload");
+	if (cfg.first_payload >= 0 &&
+	    (size_t)cfg.first_payload + hdrs - (cfg.ipv6 ? IP6_HDR_LEN : 0) >
+	    IP_LEN_MAX)
+		usage_error("%s too large for the IP length field",
+			    "--first-payload");
 }
 
 static int open_socket(void)
@@ -902,7 +918,9 @@ int main(int argc, char **argv)
 		{ "interval",	 required_argument, NULL, 'i' },
 		{ "proto",	 required_argument, NULL, 'p' },
 		{ "payload",	 required_argument, NULL, 'l' },
+		{ "first-payload", required_argument, NULL, 6 },
 		{ "vnet",	 no_argument,	    NULL, 'V' },
+		{ "linear",	 no_argument,	    NULL, 7 },
 		{ "mss",	 required_argument, NULL, 'm' },
 		{ "ecn",	 no_argument,	    NULL, 'E' },
 		{ "src",	 required_argument, NULL, 's' },
@@ -961,6 +979,13 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 			cfg.payload = parse_ul("--payload", optarg, IP_LEN_MAX);
+			break;
+		case 6:
+			cfg.first_payload = parse_ul("--first-payload", optarg,
+						     IP_LEN_MAX);
+			break;
+		case 7:
+			cfg.linear = 1;
 			break;
 		case 'V':
 			cfg.vnet = 1;
