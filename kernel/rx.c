@@ -302,8 +302,8 @@ err_free_queues:
  * @priv: the device
  *
  * Frames still on the rings are dropped and counted in rx_dropped, as a
- * NIC drops its RX ring on ifdown. A running device whose reset failed (osim_rx_reconfigure()) has
- * no rings and no NAPI left: nothing to stop.
+ * NIC drops its RX ring on ifdown. A running device whose reset failed
+ * (osim_rx_reconfigure()) has no rings and no NAPI left: nothing to stop.
  */
 void osim_rx_close(struct osim_priv *priv)
 {
